@@ -1,0 +1,194 @@
+package com.pandaproxy.app;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line. Every option can also come from the environment variable named in
+ * {@link #ENV}; a flag wins over the variable. {@link #toConfig()} validates everything and
+ * turns mistakes into one {@link ConfigException} sentence naming the option.
+ */
+@Command(name = "pandaproxy", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Camera proxy for BambuLab printers: one connection to the printer, any number of clients.")
+public final class Cli {
+    /** Option long name → environment variable. */
+    static final Map<String, String> ENV = new LinkedHashMap<>();
+
+    static {
+        ENV.put("--printer-ip", "PRINTER_IP");
+        ENV.put("--access-code", "ACCESS_CODE");
+        ENV.put("--serial", "SERIAL_NUMBER");
+        ENV.put("--bind", "BIND_ADDRESS");
+        ENV.put("--camera", "CAMERA_TYPE");
+        ENV.put("--chamber-port", "CHAMBER_PORT");
+        ENV.put("--printer-chamber-port", "PRINTER_CHAMBER_PORT");
+        ENV.put("--rtsp-port", "RTSP_PORT");
+        ENV.put("--printer-rtsp-port", "PRINTER_RTSP_PORT");
+        ENV.put("--data-dir", "DATA_DIR");
+        ENV.put("--max-clients", "MAX_CLIENTS");
+        ENV.put("--log-level", "LOG_LEVEL");
+    }
+
+    @Option(names = "--printer-ip", paramLabel = "ADDRESS", description = "Printer address (env PRINTER_IP). Required unless --demo.")
+    String printerIp;
+
+    @Option(names = "--access-code", paramLabel = "CODE", description = "Printer's LAN access code (env ACCESS_CODE). Required unless --demo.")
+    String accessCode;
+
+    @Option(names = "--serial", paramLabel = "SERIAL", description = "Printer serial number (env SERIAL_NUMBER).")
+    String serial;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address the proxy listens on (env BIND_ADDRESS, default ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
+    String bind;
+
+    @Option(names = "--camera", paramLabel = "TYPE", description = "auto, chamber or rtsp (env CAMERA_TYPE, default ${DEFAULT-VALUE}).", defaultValue = "auto")
+    String camera;
+
+    @Option(names = "--chamber-port", paramLabel = "PORT", description = "Proxy's chamber-image port (env CHAMBER_PORT, default ${DEFAULT-VALUE}).", defaultValue = "6000")
+    String chamberPort;
+
+    @Option(names = "--printer-chamber-port", paramLabel = "PORT", description = "Printer's chamber-image port (env PRINTER_CHAMBER_PORT, default ${DEFAULT-VALUE}).", defaultValue = "6000")
+    String printerChamberPort;
+
+    @Option(names = "--rtsp-port", paramLabel = "PORT", description = "Proxy's RTSP/RTSPS port (env RTSP_PORT, default 322; 8554 with --demo).")
+    String rtspPort;
+
+    @Option(names = "--printer-rtsp-port", paramLabel = "PORT", description = "Printer's RTSPS port (env PRINTER_RTSP_PORT, default ${DEFAULT-VALUE}).", defaultValue = "322")
+    String printerRtspPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the TLS key and certificate are kept (env DATA_DIR, default ${DEFAULT-VALUE}).", defaultValue = "./data")
+    String dataDir;
+
+    @Option(names = "--max-clients", paramLabel = "N", description = "Clients served at once (env MAX_CLIENTS, default ${DEFAULT-VALUE}).", defaultValue = "64")
+    String maxClients;
+
+    @Option(names = "--demo", arity = "0..1", fallbackValue = "chamber", paramLabel = "chamber|rtsp",
+            description = "Run against a built-in simulated printer (default chamber).")
+    String demo;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (env LOG_LEVEL, default ${DEFAULT-VALUE}).", defaultValue = "info")
+    String logLevel;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log debug details (same as --log-level debug).")
+    boolean verbose;
+
+    /** Builds the picocli command line, reading variables from {@code env}. */
+    static CommandLine commandLine(Cli cli, Map<String, String> env) {
+        CommandLine cmd = new CommandLine(cli);
+        cmd.setDefaultValueProvider(option -> {
+            if (!(option instanceof CommandLine.Model.OptionSpec spec)) {
+                return null;
+            }
+            String var = ENV.get(spec.longestName());
+            String value = var == null ? null : env.get(var);
+            return value == null || value.isBlank() ? spec.defaultValue() : value.trim();
+        });
+        return cmd;
+    }
+
+    /** Validates and converts the parsed options. */
+    public Config toConfig() throws ConfigException {
+        String demoMode = demo == null ? null : demo.toLowerCase(Locale.ROOT);
+        if (demoMode != null && !demoMode.equals("chamber") && !demoMode.equals("rtsp")) {
+            throw new ConfigException("--demo must be chamber or rtsp, not '" + demo + "'");
+        }
+        CameraMode mode = parseCamera(camera);
+        String ip = blankToNull(printerIp);
+        String code = accessCode;
+        if (demoMode == null) {
+            if (ip == null) {
+                throw new ConfigException("--printer-ip (PRINTER_IP) is required: the printer's address");
+            }
+            if (code == null || code.isEmpty()) {
+                throw new ConfigException("--access-code (ACCESS_CODE) is required: the printer's LAN access code");
+            }
+        } else {
+            ip = "127.0.0.1";
+            code = code == null || code.isEmpty() ? "12345678" : code;
+            mode = demoMode.equals("rtsp") ? CameraMode.RTSP : CameraMode.CHAMBER;
+        }
+        validateAccessCode(code);
+        if (!ip.matches("[A-Za-z0-9.:%_\\-\\[\\]]{1,253}")) {
+            throw new ConfigException("--printer-ip must be a host name or an IP address");
+        }
+        int defaultRtsp = demoMode == null ? 322 : 8554;
+        return new Config(ip, new Secret(code), blankToNull(serial), bind.trim(), mode,
+                port("--chamber-port", chamberPort),
+                port("--printer-chamber-port", printerChamberPort),
+                rtspPort == null ? defaultRtsp : port("--rtsp-port", rtspPort),
+                port("--printer-rtsp-port", printerRtspPort),
+                Path.of(dataDir),
+                range("--max-clients", maxClients, 1, 10_000),
+                demoMode,
+                verbose);
+    }
+
+    /** The log level to use, validated. */
+    String logLevel() throws ConfigException {
+        if (verbose) {
+            return "debug";
+        }
+        String level = logLevel.toLowerCase(Locale.ROOT);
+        if (!level.matches("error|warn|warning|info|debug|trace")) {
+            throw new ConfigException("--log-level must be error, warn, info, debug or trace, not '" + logLevel + "'");
+        }
+        return level.equals("warning") ? "warn" : level;
+    }
+
+    static void validateAccessCode(String code) throws ConfigException {
+        if (code.isEmpty() || code.length() > 32) {
+            throw new ConfigException("--access-code must be 1 to 32 characters long");
+        }
+        if (!StandardCharsets.US_ASCII.newEncoder().canEncode(code) || code.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new ConfigException("--access-code must contain printable ASCII characters only");
+        }
+    }
+
+    private static CameraMode parseCamera(String value) throws ConfigException {
+        try {
+            return CameraMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--camera must be auto, chamber or rtsp, not '" + value + "'");
+        }
+    }
+
+    private static int port(String option, String value) throws ConfigException {
+        return range(option, value, 1, 65535);
+    }
+
+    private static int range(String option, String value, int min, int max) throws ConfigException {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(option + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"pandaproxy " + version()};
+        }
+    }
+
+    /** The version from the jar manifest (the pom's), or "dev" when run from classes. */
+    public static String version() {
+        String v = Cli.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,32 @@
+package com.pandaproxy.app;
+
+import java.nio.file.Path;
+
+/**
+ * The whole configuration, immutable and validated at start ({@link Cli#toConfig()}).
+ *
+ * @param demo null, or "chamber"/"rtsp": run against the built-in simulated printer
+ */
+public record Config(
+        String printerIp,
+        Secret accessCode,
+        String serial,
+        String bindAddress,
+        CameraMode camera,
+        int chamberPort,
+        int printerChamberPort,
+        int rtspPort,
+        int printerRtspPort,
+        Path dataDir,
+        int maxClients,
+        String demo,
+        boolean verbose) {
+
+    /** The user name BambuLab printers expect on every camera protocol. */
+    public static final String USERNAME = "bblp";
+
+    public Config withPrinter(String ip, int chamberPort, int rtspPort) {
+        return new Config(ip, accessCode, serial, bindAddress, camera, this.chamberPort, chamberPort,
+                this.rtspPort, rtspPort, dataDir, maxClients, demo, verbose);
+    }
+}

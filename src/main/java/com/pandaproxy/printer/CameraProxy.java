@@ -1,0 +1,24 @@
+package com.pandaproxy.printer;
+
+import java.util.Optional;
+
+/**
+ * A running proxy for one camera protocol: the client-facing server plus the one upstream
+ * connection to the printer. Made by the printer lifecycle, which owns its start and close.
+ */
+public interface CameraProxy extends AutoCloseable {
+    /** Binds the client-facing port and starts connecting to the printer (not waiting for it). */
+    void start() throws Exception;
+
+    /** Drops the upstream connection and connects again at once, without backoff. Clients stay. */
+    void reconnect();
+
+    /** The most recent JPEG, for chamber proxies. */
+    default Optional<byte[]> latestJpeg() {
+        return Optional.empty();
+    }
+
+    /** Stops accepting, closes the clients, closes the upstream. Returns within about a second. */
+    @Override
+    void close();
+}

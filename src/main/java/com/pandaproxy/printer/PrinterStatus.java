@@ -1,0 +1,34 @@
+package com.pandaproxy.printer;
+
+import java.time.Instant;
+
+/**
+ * Immutable snapshot of one printer's proxy, for MQTT, logs and tests.
+ *
+ * @param cameraType    detected or configured camera protocol
+ * @param upstreamState state of the one connection to the printer
+ * @param clients       connected, authenticated clients
+ * @param frameRate     frames (chamber) or video access units (RTSP) per second over the last seconds
+ * @param bitrate       upstream payload bits per second over the last seconds
+ * @param lastFrame     when the last complete frame arrived from the printer, or null
+ * @param reconnects    upstream connections made after the first one
+ * @param lastError     last upstream error, never containing a secret, or null
+ */
+public record PrinterStatus(
+        CameraType cameraType,
+        UpstreamState upstreamState,
+        int clients,
+        double frameRate,
+        long bitrate,
+        Instant lastFrame,
+        long reconnects,
+        String lastError) {
+
+    public static PrinterStatus initial(CameraType type) {
+        return new PrinterStatus(type, UpstreamState.DETECTING, 0, 0, 0, null, 0, null);
+    }
+
+    public boolean streaming() {
+        return upstreamState == UpstreamState.STREAMING;
+    }
+}

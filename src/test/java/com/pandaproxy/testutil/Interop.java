@@ -1,0 +1,52 @@
+package com.pandaproxy.testutil;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * External programs for interop tests (ffprobe, gst-launch-1.0, mosquitto, …). A missing
+ * program skips the test locally and fails it where {@code PANDAPROXY_REQUIRE_INTEROP=1}
+ * (as .ci/run sets), so CI cannot go green by skipping.
+ */
+public final class Interop {
+    public static final boolean REQUIRED = "1".equals(System.getenv("PANDAPROXY_REQUIRE_INTEROP"));
+
+    private Interop() {
+    }
+
+    /** The program's path on PATH (or in the extra directories), or skip/fail the test. */
+    public static Path require(String program, String... extraDirs) {
+        Optional<Path> found = find(program, extraDirs);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        unavailable(program + " is not installed (install it as .ci/run does)");
+        return null;
+    }
+
+    /** Skips the test locally, fails it in CI. */
+    public static void unavailable(String reason) {
+        if (REQUIRED) {
+            Assertions.fail("PANDAPROXY_REQUIRE_INTEROP=1 but " + reason);
+        }
+        Assumptions.abort(reason);
+    }
+
+    public static Optional<Path> find(String program, String... extraDirs) {
+        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + String.join(File.pathSeparator, extraDirs);
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}
