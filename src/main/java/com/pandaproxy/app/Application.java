@@ -2,8 +2,9 @@ package com.pandaproxy.app;
 
 import com.pandaproxy.chamber.ChamberProxy;
 import com.pandaproxy.net.AuthThrottle;
-import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.Printer;
+import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.RtspProxy;
@@ -19,21 +20,21 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires one running program: demo simulator (if any), TLS, event loops, the printer's proxy. */
+/** Wires one running program: demo simulator (if any), TLS, event loops, the printer (detection and its proxy). */
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private final Config config;
     private final EventLoopGroup group;
     private final SimulatedPrinter simulator;
-    private final CameraProxy proxy;
+    private final Printer printer;
     private final StatusBoard status;
 
-    private Application(Config config, EventLoopGroup group, SimulatedPrinter simulator, CameraProxy proxy, StatusBoard status) {
+    private Application(Config config, EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status) {
         this.config = config;
         this.group = group;
         this.simulator = simulator;
-        this.proxy = proxy;
+        this.printer = printer;
         this.status = status;
     }
 
@@ -53,21 +54,20 @@ public final class Application implements AutoCloseable {
         ServerCertificate identity = ServerCertificate.loadOrCreate(config.dataDir(), config.bindAddress());
         Tls tls = new Tls(identity, Tls.defaultProvider());
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        CameraType type = config.camera() == CameraMode.RTSP ? CameraType.RTSP : CameraType.CHAMBER;
-        StatusBoard status = new StatusBoard(type);
+        StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
         ProxyContext context = new ProxyContext(config, tls, group, status, new AuthThrottle());
-        CameraProxy proxy = type == CameraType.RTSP ? new RtspProxy(context) : new ChamberProxy(context);
+        Printer printer = new Printer(context, type -> type == CameraType.RTSP ? new RtspProxy(context) : new ChamberProxy(context));
         try {
-            proxy.start();
+            printer.start();
         } catch (Exception e) {
-            proxy.close();
+            printer.close();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (simulator != null) {
                 simulator.close();
             }
             throw e;
         }
-        return new Application(config, group, simulator, proxy, status);
+        return new Application(config, group, simulator, printer, status);
     }
 
     public Config config() {
@@ -78,15 +78,16 @@ public final class Application implements AutoCloseable {
         return status;
     }
 
-    public CameraProxy proxy() {
-        return proxy;
+    /** The printer's status and commands, for the MQTT bridge. */
+    public PrinterControl printer() {
+        return printer;
     }
 
     /** Stop accepting, close clients, close the upstream, stop the event loops: within about 2 s. */
     @Override
     public void close() {
         LOG.info("Shutting down");
-        proxy.close();
+        printer.close();
         if (simulator != null) {
             simulator.close();
         }

@@ -1,0 +1,361 @@
+package com.pandaproxy.printer;
+
+import com.pandaproxy.app.CameraMode;
+import com.pandaproxy.net.Backoff;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One printer: detection, then the active camera proxy, then shutdown. Owns the decisions;
+ * the proxies own their connections and report into the shared {@link StatusBoard}.
+ *
+ * <p>With {@code --camera auto} the printer is probed (both ports at once) until one answers,
+ * with backoff up to a minute between rounds. A type remembered from an earlier run opens its
+ * proxy at once, so clients can connect and wait while the printer is away. A proxy of a
+ * confirmed type that has not streamed for {@link Settings#switchAfter} while the other port
+ * answers leads to a re-detection (a printer replaced at the same address). A port the active
+ * proxy uses is not probed while it streams: the printer's camera accepts very few connections.
+ *
+ * <p>All decisions run on one thread; probes run on the Netty event loops.
+ */
+public final class Printer implements PrinterControl, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Printer.class);
+
+    /**
+     * Timings, shortened by tests.
+     *
+     * @param probeTimeout how long one probe of one port may take
+     * @param minBackoff   first wait after a failed detection round
+     * @param maxBackoff   longest wait between detection rounds
+     * @param switchAfter  how long a confirmed type may fail to stream before the other port is considered
+     * @param checkEvery   how often the active proxy's state is looked at
+     */
+    public record Settings(Duration probeTimeout, Duration minBackoff, Duration maxBackoff,
+                           Duration switchAfter, Duration checkEvery) {
+        public static final Settings DEFAULT = new Settings(CameraDetector.DEFAULT_TIMEOUT,
+                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofSeconds(1));
+    }
+
+    private final ProxyContext context;
+    private final Function<CameraType, CameraProxy> factory;
+    private final Settings settings;
+    private final StatusBoard board;
+    private final CameraDetector detector;
+    private final CameraTypeStore store;
+    private final CameraType fixed;
+    private final ScheduledExecutorService exec;
+    private final Backoff backoff;
+
+    // confined to the printer thread, except where volatile
+    private volatile CameraProxy active;
+    private volatile boolean closed;
+    private CameraType activeType = CameraType.UNKNOWN;
+    private boolean confirmed;
+    private long lastStreamingNanos;
+    private boolean probing;
+    private boolean redetectRequested;
+    private ScheduledFuture<?> next;
+    private String lastNote;
+
+    public Printer(ProxyContext context, Function<CameraType, CameraProxy> factory) {
+        this(context, factory, Settings.DEFAULT);
+    }
+
+    public Printer(ProxyContext context, Function<CameraType, CameraProxy> factory, Settings settings) {
+        this.context = context;
+        this.factory = factory;
+        this.settings = settings;
+        this.board = context.status();
+        this.detector = new CameraDetector(context, settings.probeTimeout());
+        this.store = new CameraTypeStore(context.config().dataDir());
+        this.fixed = switch (context.config().camera()) {
+            case CHAMBER -> CameraType.CHAMBER;
+            case RTSP -> CameraType.RTSP;
+            case AUTO -> null;
+        };
+        this.backoff = new Backoff(settings.minBackoff().toMillis(), settings.maxBackoff().toMillis());
+        this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "printer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens the configured or remembered type's proxy at once (a port that cannot be bound is
+     * thrown here) and, with {@link CameraMode#AUTO}, starts detecting.
+     */
+    public void start() throws Exception {
+        Optional<CameraType> initial = fixed != null ? Optional.of(fixed) : store.load();
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        exec.execute(() -> {
+            try {
+                if (initial.isPresent()) {
+                    if (fixed == null) {
+                        LOG.info("Opening the {} port for the camera type remembered from the last run", initial.get().id());
+                    }
+                    open(initial.get(), fixed != null);
+                } else {
+                    board.cameraType(CameraType.UNKNOWN);
+                }
+                if (fixed == null) {
+                    schedule(0);
+                }
+                started.complete(null);
+            } catch (Exception e) {
+                started.completeExceptionally(e);
+            }
+        });
+        try {
+            started.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    @Override
+    public PrinterStatus status() {
+        return board.snapshot();
+    }
+
+    @Override
+    public void addListener(Consumer<PrinterStatus> listener) {
+        board.addListener(listener);
+    }
+
+    @Override
+    public void reconnect() {
+        run(() -> {
+            if (active != null) {
+                LOG.info("Reconnecting to the printer's camera");
+                active.reconnect();
+            } else {
+                LOG.info("Probing the printer again now");
+                backoff.reset();
+                schedule(0);
+            }
+        });
+    }
+
+    @Override
+    public void redetect() {
+        run(() -> {
+            if (fixed != null) {
+                LOG.info("Not detecting: the camera type is fixed to {} by --camera", fixed.id());
+                return;
+            }
+            LOG.info("Detecting the printer's camera type again");
+            backoff.reset();
+            if (probing) {
+                redetectRequested = true;
+            } else {
+                detect();
+            }
+        });
+    }
+
+    @Override
+    public Optional<byte[]> latestJpeg() {
+        CameraProxy p = active;
+        return p == null ? Optional.empty() : p.latestJpeg();
+    }
+
+    /** Stops detecting, then closes the active proxy (stop accepting, close clients, close upstream). */
+    @Override
+    public void close() {
+        closed = true;
+        exec.shutdownNow();
+        try {
+            exec.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        CameraProxy p = active;
+        active = null;
+        if (p != null) {
+            p.close();
+        }
+        board.state(UpstreamState.STOPPED);
+    }
+
+    private void run(Runnable task) {
+        try {
+            exec.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private void schedule(long delayMillis) {
+        if (next != null) {
+            next.cancel(false);
+        }
+        if (!closed) {
+            next = exec.schedule(this::tick, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The one periodic step: detect while nothing is open, else watch the active proxy. */
+    private void tick() {
+        if (closed || probing) {
+            return;
+        }
+        if (active == null) {
+            detect();
+            return;
+        }
+        long now = System.nanoTime();
+        if (board.state() == UpstreamState.STREAMING) {
+            lastStreamingNanos = now;
+            backoff.reset();
+            if (!confirmed) {
+                confirmed = true;
+                store.save(activeType);
+            }
+            schedule(settings.checkEvery().toMillis());
+            return;
+        }
+        // a remembered type gets no patience: the printer may have been replaced while away
+        long patience = confirmed ? settings.switchAfter().toNanos() : 0;
+        long waited = now - lastStreamingNanos;
+        if (waited < patience) {
+            schedule(Math.min(settings.checkEvery().toMillis(), TimeUnit.NANOSECONDS.toMillis(patience - waited) + 1));
+            return;
+        }
+        CameraType other = activeType == CameraType.CHAMBER ? CameraType.RTSP : CameraType.CHAMBER;
+        probing = true;
+        detector.probe(other).whenCompleteAsync((r, e) -> {
+            probing = false;
+            if (r != null && r.found() && active != null && board.state() != UpstreamState.STREAMING) {
+                LOG.info("The {} port answers while the {} camera is not streaming: detecting again", other.id(), activeType.id());
+                detect();
+            } else if (!afterProbe()) {
+                LOG.debug("{} port: {}", other.id(), r == null ? e : r.detail());
+                schedule(backoff.nextDelayMillis());
+            }
+        }, exec);
+    }
+
+    /** One detection round. The active proxy's own port is not probed while it streams. */
+    private void detect() {
+        if (closed) {
+            return;
+        }
+        if (active == null) {
+            board.state(UpstreamState.DETECTING);
+        }
+        probing = true;
+        CompletableFuture<Detection> round;
+        if (active != null && board.state() == UpstreamState.STREAMING) {
+            ProbeResult streaming = ProbeResult.found("streaming");
+            CameraType other = activeType == CameraType.CHAMBER ? CameraType.RTSP : CameraType.CHAMBER;
+            round = detector.probe(other).thenApply(r -> other == CameraType.RTSP
+                    ? detection(streaming, r) : detection(r, streaming));
+        } else {
+            round = detector.detect();
+        }
+        round.whenCompleteAsync((d, e) -> {
+            probing = false;
+            if (d != null) {
+                detected(d);
+            }
+            afterProbe();
+        }, exec);
+    }
+
+    private Detection detection(ProbeResult chamber, ProbeResult rtsp) {
+        var c = context.config();
+        return new Detection(c.printerIp(), c.printerChamberPort(), chamber, c.printerRtspPort(), rtsp);
+    }
+
+    /** Runs a re-detection asked for while a probe was in flight; true if it did. */
+    private boolean afterProbe() {
+        if (redetectRequested && !closed) {
+            redetectRequested = false;
+            detect();
+            return true;
+        }
+        return false;
+    }
+
+    private void detected(Detection d) {
+        CameraType type = d.type();
+        if (type != CameraType.UNKNOWN) {
+            note(false, "Detected a " + d.summary());
+            store.save(type);
+            backoff.reset();
+            if (type != activeType || active == null) {
+                try {
+                    open(type, true);
+                } catch (Exception e) {
+                    String msg = "cannot open the " + type.id() + " proxy: " + e.getMessage();
+                    note(true, msg);
+                    board.error(msg);
+                    schedule(backoff.nextDelayMillis());
+                    return;
+                }
+            }
+            confirmed = true;
+            schedule(settings.checkEvery().toMillis());
+            return;
+        }
+        long delay = backoff.nextDelayMillis();
+        if (active == null) {
+            board.error(d.summary());
+            board.state(d.rejected() ? UpstreamState.AUTH_REJECTED : UpstreamState.BACKING_OFF);
+            note(true, d.summary().substring(0, 1).toUpperCase() + d.summary().substring(1)
+                    + "; probing again with backoff up to " + settings.maxBackoff().toSeconds() + " s");
+        } else {
+            LOG.debug("Detection found nothing ({}); keeping the {} proxy", d.summary(), activeType.id());
+        }
+        LOG.debug("Next detection in {} ms", delay);
+        schedule(delay);
+    }
+
+    /** Closes the active proxy (if any) and opens one of {@code type}. */
+    private void open(CameraType type, boolean confirmedType) throws Exception {
+        CameraProxy old = active;
+        if (old != null) {
+            LOG.info("Camera type changed from {} to {}: switching proxy", activeType.id(), type.id());
+            active = null;
+            old.close();
+        }
+        activeType = type;
+        confirmed = confirmedType;
+        lastStreamingNanos = System.nanoTime();
+        board.cameraType(type);
+        board.error(null);
+        board.state(UpstreamState.CONNECTING);
+        CameraProxy proxy = factory.apply(type);
+        try {
+            proxy.start();
+        } catch (Exception e) {
+            proxy.close();
+            activeType = CameraType.UNKNOWN;
+            throw e;
+        }
+        active = proxy;
+    }
+
+    private void note(boolean warn, String message) {
+        if (message.equals(lastNote)) {
+            return;
+        }
+        lastNote = message;
+        if (warn) {
+            LOG.warn(message);
+        } else {
+            LOG.info(message);
+        }
+    }
+}

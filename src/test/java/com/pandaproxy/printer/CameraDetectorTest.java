@@ -1,0 +1,124 @@
+package com.pandaproxy.printer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pandaproxy.app.CameraMode;
+import com.pandaproxy.printer.ProbeResult.Outcome;
+import com.pandaproxy.printer.TinyPrinterPort.Kind;
+import com.pandaproxy.testutil.FreePort;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Detection against hand-made TLS servers on loopback. */
+class CameraDetectorTest {
+    private static final String CODE = "s3cr3tc0de";
+    private static EventLoopGroup group;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startLoops() {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void stopLoops() {
+        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    private Detection detect(int chamberPort, int rtspPort, String code) throws Exception {
+        ProxyContext ctx = Contexts.of(group, dir, CameraMode.AUTO, code, chamberPort, rtspPort);
+        Detection d = new CameraDetector(ctx, Duration.ofMillis(1500)).detect().get(10, TimeUnit.SECONDS);
+        assertFalse(d.summary().contains(code), "the access code must not appear in " + d.summary());
+        return d;
+    }
+
+    @Test
+    void chamberPrinter() throws Exception {
+        try (var chamber = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE)) {
+            Detection d = detect(chamber.port(), FreePort.get(), CODE);
+            assertEquals(CameraType.CHAMBER, d.type());
+            assertEquals(Outcome.UNREACHABLE, d.rtsp().outcome());
+            assertEquals("connection refused", d.rtsp().detail());
+        }
+    }
+
+    @Test
+    void rtspPrinter() throws Exception {
+        try (var rtsp = TinyPrinterPort.start(dir, 0, Kind.RTSP, CODE)) {
+            Detection d = detect(FreePort.get(), rtsp.port(), CODE);
+            assertEquals(CameraType.RTSP, d.type());
+            assertEquals(Outcome.UNREACHABLE, d.chamber().outcome());
+        }
+    }
+
+    @Test
+    void bothAnsweringPrefersChamber() throws Exception {
+        try (var chamber = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE);
+             var rtsp = TinyPrinterPort.start(dir, 0, Kind.RTSP, CODE)) {
+            Detection d = detect(chamber.port(), rtsp.port(), CODE);
+            assertTrue(d.bothFound());
+            assertEquals(CameraType.CHAMBER, d.type());
+            assertTrue(d.summary().contains("using chamber image"), d.summary());
+        }
+    }
+
+    @Test
+    void wrongAccessCodeIsRejected() throws Exception {
+        try (var chamber = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE)) {
+            Detection d = detect(chamber.port(), FreePort.get(), "wrongcode");
+            assertEquals(CameraType.UNKNOWN, d.type());
+            assertEquals(Outcome.REJECTED, d.chamber().outcome());
+            assertTrue(d.rejected());
+            assertTrue(d.summary().startsWith("the printer rejected the access code"), d.summary());
+        }
+    }
+
+    @Test
+    void nothingAnswering() throws Exception {
+        Detection d = detect(FreePort.get(), FreePort.get(), CODE);
+        assertEquals(CameraType.UNKNOWN, d.type());
+        assertTrue(d.unreachable());
+        assertFalse(d.rejected());
+        assertTrue(d.summary().startsWith("printer 127.0.0.1 unreachable"), d.summary());
+    }
+
+    @Test
+    void notTlsIsAMismatch() throws Exception {
+        try (var plain = TinyPrinterPort.start(dir, 0, Kind.PLAIN, CODE)) {
+            Detection d = detect(plain.port(), FreePort.get(), CODE);
+            assertEquals(Outcome.MISMATCH, d.chamber().outcome());
+            assertTrue(d.chamber().detail().contains("TLS"), d.chamber().detail());
+            assertTrue(d.summary().startsWith("no camera protocol recognised"), d.summary());
+        }
+    }
+
+    @Test
+    void wrongProtocolAndSilenceAreMismatches() throws Exception {
+        try (var rtspOnChamberPort = TinyPrinterPort.start(dir, 0, Kind.RTSP, CODE);
+             var silent = TinyPrinterPort.start(dir, 0, Kind.SILENT, CODE)) {
+            // an RTSP server reads the 80-byte login as a never-ending request: silence, then timeout
+            Detection d = detect(silent.port(), rtspOnChamberPort.port(), CODE);
+            assertEquals(Outcome.MISMATCH, d.chamber().outcome());
+            assertTrue(d.chamber().detail().startsWith("no answer within"), d.chamber().detail());
+            assertEquals(CameraType.RTSP, d.type());
+        }
+        try (var chamberOnRtspPort = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE)) {
+            // the OPTIONS request is not a valid login: the chamber port hangs up
+            Detection d = detect(FreePort.get(), chamberOnRtspPort.port(), CODE);
+            assertEquals(Outcome.MISMATCH, d.rtsp().outcome());
+            assertEquals(CameraType.UNKNOWN, d.type());
+        }
+    }
+}
