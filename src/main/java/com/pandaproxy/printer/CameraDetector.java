@@ -40,7 +40,7 @@ public final class CameraDetector {
         CompletableFuture<ProbeResult> result = switch (type) {
             case CHAMBER -> PortProbe.run(group, ssl, host, config.printerChamberPort(),
                     ChamberProbe.authPacket(Config.USERNAME, config.accessCode().reveal()), ChamberProbe::judge,
-                    ProbeResult.rejected("the printer rejected the access code"), timeout);
+                    ProbeResult.rejected("hung up after the login"), timeout);
             case RTSP -> PortProbe.run(group, ssl, host, config.printerRtspPort(),
                     RtspProbe.options(host, config.printerRtspPort()), RtspProbe::judge,
                     ProbeResult.mismatch("closed the connection without answering"), timeout);

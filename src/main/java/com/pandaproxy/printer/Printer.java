@@ -246,36 +246,27 @@ public final class Printer implements PrinterControl, AutoCloseable {
         }, exec);
     }
 
-    /** One detection round. The active proxy's own port is not probed while it streams. */
+    /** One detection round of both ports. A streaming proxy settles the question without probing. */
     private void detect() {
         if (closed) {
+            return;
+        }
+        if (active != null && board.state() == UpstreamState.STREAMING) {
+            LOG.info("The {} camera is streaming: keeping it", activeType.id());
+            schedule(settings.checkEvery().toMillis());
             return;
         }
         if (active == null) {
             board.state(UpstreamState.DETECTING);
         }
         probing = true;
-        CompletableFuture<Detection> round;
-        if (active != null && board.state() == UpstreamState.STREAMING) {
-            ProbeResult streaming = ProbeResult.found("streaming");
-            CameraType other = activeType == CameraType.CHAMBER ? CameraType.RTSP : CameraType.CHAMBER;
-            round = detector.probe(other).thenApply(r -> other == CameraType.RTSP
-                    ? detection(streaming, r) : detection(r, streaming));
-        } else {
-            round = detector.detect();
-        }
-        round.whenCompleteAsync((d, e) -> {
+        detector.detect().whenCompleteAsync((d, e) -> {
             probing = false;
             if (d != null) {
                 detected(d);
             }
             afterProbe();
         }, exec);
-    }
-
-    private Detection detection(ProbeResult chamber, ProbeResult rtsp) {
-        var c = context.config();
-        return new Detection(c.printerIp(), c.printerChamberPort(), chamber, c.printerRtspPort(), rtsp);
     }
 
     /** Runs a re-detection asked for while a probe was in flight; true if it did. */
@@ -291,7 +282,7 @@ public final class Printer implements PrinterControl, AutoCloseable {
     private void detected(Detection d) {
         CameraType type = d.type();
         if (type != CameraType.UNKNOWN) {
-            note(false, "Detected a " + d.summary());
+            note(false, "Detected: " + d.summary());
             store.save(type);
             backoff.reset();
             if (type != activeType || active == null) {
@@ -314,7 +305,7 @@ public final class Printer implements PrinterControl, AutoCloseable {
             board.error(d.summary());
             board.state(d.rejected() ? UpstreamState.AUTH_REJECTED : UpstreamState.BACKING_OFF);
             note(true, d.summary().substring(0, 1).toUpperCase() + d.summary().substring(1)
-                    + "; probing again with backoff up to " + settings.maxBackoff().toSeconds() + " s");
+                    + "; probing again with backoff up to " + settings.maxBackoff().toMillis() / 1000.0 + " s");
         } else {
             LOG.debug("Detection found nothing ({}); keeping the {} proxy", d.summary(), activeType.id());
         }
