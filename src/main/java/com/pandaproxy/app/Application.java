@@ -67,6 +67,13 @@ public final class Application implements AutoCloseable {
             }
             throw e;
         }
+        if (config.demo() != null && config.camera() == CameraMode.CHAMBER) {
+            // the default demo code is a sample value and may be shown; a code the user chose is not
+            String code = config.accessCode().reveal().equals(Config.DEMO_ACCESS_CODE)
+                    ? Config.DEMO_ACCESS_CODE : "(the one given with --access-code)";
+            LOG.info("Demo ready: connect a chamber-image client to 127.0.0.1:{} (or this machine's address), user {}, access code {}",
+                    config.chamberPort(), Config.USERNAME, code);
+        }
         return new Application(config, group, simulator, printer, status);
     }
 

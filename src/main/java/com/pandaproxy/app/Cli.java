@@ -111,7 +111,7 @@ public final class Cli {
             }
         } else {
             ip = "127.0.0.1";
-            code = code == null || code.isEmpty() ? "12345678" : code;
+            code = code == null || code.isEmpty() ? Config.DEMO_ACCESS_CODE : code;
             mode = demoMode.equals("rtsp") ? CameraMode.RTSP : CameraMode.CHAMBER;
         }
         validateAccessCode(code);

@@ -25,6 +25,9 @@ public record Config(
     /** The user name BambuLab printers expect on every camera protocol. */
     public static final String USERNAME = "bblp";
 
+    /** The access code of the demo's simulated printer when none is given: a sample value, not a secret. */
+    public static final String DEMO_ACCESS_CODE = "12345678";
+
     public Config withPrinter(String ip, int chamberPort, int rtspPort) {
         return new Config(ip, accessCode, serial, bindAddress, camera, this.chamberPort, chamberPort,
                 this.rtspPort, rtspPort, dataDir, maxClients, demo, verbose);

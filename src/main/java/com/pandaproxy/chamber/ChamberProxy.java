@@ -1,23 +1,137 @@
 package com.pandaproxy.chamber;
 
+import com.pandaproxy.app.Config;
+import com.pandaproxy.fanout.Fanout;
 import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.ProxyContext;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder: the chamber-image proxy (server on --chamber-port, one upstream to the printer). */
+/**
+ * The chamber-image proxy: a TLS server speaking the printer's protocol on --chamber-port,
+ * fed by one upstream connection to the printer, opened at start and kept.
+ */
 public final class ChamberProxy implements CameraProxy {
+    private static final Logger LOG = LoggerFactory.getLogger(ChamberProxy.class);
+    /** Per-client backlog: a client above HIGH loses whole frames until it drains below LOW. */
+    static final int BACKLOG_LOW = 256 * 1024;
+    static final int BACKLOG_HIGH = 512 * 1024;
+
+    private final ProxyContext context;
+    private final ChamberTimings timings;
+    private final Fanout<ByteBuf> fanout;
+    private final LatestFrame latest;
+    private final Upstream upstream;
+    private final ChannelGroup clients = new DefaultChannelGroup("chamber-clients", GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile boolean full;
+    private Channel server;
+
     public ChamberProxy(ProxyContext context) {
+        this(context, ChamberTimings.DEFAULT);
+    }
+
+    public ChamberProxy(ProxyContext context, ChamberTimings timings) {
+        this.context = context;
+        this.timings = timings;
+        EventLoop loop = context.group().next();
+        this.latest = new LatestFrame(timings.joinMaxAge().toNanos(), System::nanoTime);
+        this.fanout = new Fanout<>(loop, latest);
+        this.upstream = new Upstream(context.config(), context.tls().client(), loop, fanout, context.status(), timings);
     }
 
     @Override
-    public void start() {
-        throw new UnsupportedOperationException("chamber proxy not built yet");
+    public void start() throws Exception {
+        Config config = context.config();
+        byte[] expectedCode = AuthPacket.field(config.accessCode().reveal());
+        int maxClients = config.maxClients();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(context.group())
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(BACKLOG_LOW, BACKLOG_HIGH))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (open.incrementAndGet() > maxClients) {
+                            open.decrementAndGet();
+                            if (!full) {
+                                full = true;
+                                LOG.warn("Chamber clients: {} already connected (--max-clients); refusing more", maxClients);
+                            }
+                            ch.close();
+                            return;
+                        }
+                        clients.add(ch);
+                        ch.closeFuture().addListener(f -> {
+                            open.decrementAndGet();
+                            full = false;
+                        });
+                        SslHandler tls = context.tls().server().newHandler(ch.alloc());
+                        tls.setHandshakeTimeoutMillis(timings.login().toMillis());
+                        ch.pipeline().addLast("tls", tls)
+                                .addLast("login", new ClientLogin(expectedCode, context.authThrottle(), fanout,
+                                        context.status(), timings.login().toMillis()));
+                    }
+                });
+        server = bootstrap.bind(config.bindAddress(), config.chamberPort()).syncUninterruptibly().channel();
+        LOG.info("Chamber-image proxy listening on {}:{} (TLS, {}), printer camera at {}:{}", config.bindAddress(), port(),
+                context.tls().provider(), config.printerIp(), config.printerChamberPort());
+        upstream.start();
+    }
+
+    /** The port clients connect to (the bound one, useful when configured as 0). */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Clients connected now, authenticated or not. */
+    public int connections() {
+        return open.get();
+    }
+
+    /** Frames from the printer dropped because they were not JPEG images. */
+    public long badFrames() {
+        return upstream.badFrames();
     }
 
     @Override
     public void reconnect() {
+        upstream.reconnect();
+    }
+
+    @Override
+    public Optional<byte[]> latestJpeg() {
+        if (fanout.executor().inEventLoop()) {
+            return Optional.ofNullable(latest.jpeg());
+        }
+        return Optional.ofNullable(fanout.executor().submit(latest::jpeg).syncUninterruptibly().getNow());
     }
 
     @Override
     public void close() {
+        if (server != null) {
+            server.close().awaitUninterruptibly(300);
+        }
+        clients.close().awaitUninterruptibly(300);
+        upstream.close();
+        fanout.clearCache();
     }
 }

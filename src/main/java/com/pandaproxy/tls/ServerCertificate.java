@@ -101,7 +101,8 @@ public final class ServerCertificate {
         return names;
     }
 
-    static ServerCertificate create(Set<String> names) {
+    /** A new self-signed certificate for {@code names}, kept in memory only (simulators, tests). */
+    public static ServerCertificate create(Set<String> names) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());

@@ -1,0 +1,154 @@
+package com.pandaproxy.chamber;
+
+import com.pandaproxy.app.Config;
+import com.pandaproxy.fanout.Fanout;
+import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.printer.StatusBoard;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A new client's login: it must finish TLS and send the 80-byte packet within the time limit;
+ * user and code are checked (the code in constant time). Anything wrong closes the connection
+ * without a byte sent, like a printer. Addresses with repeated failures wait before their
+ * verdict. A client that passes joins the fan-out and from then on its input is ignored.
+ */
+final class ClientLogin extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
+
+    private final byte[] expectedCode;
+    private final AuthThrottle throttle;
+    private final Fanout<ByteBuf> fanout;
+    private final StatusBoard status;
+    private final long timeoutMillis;
+    private final byte[] packet = new byte[AuthPacket.LENGTH];
+    private int received;
+    private boolean decided;
+    private boolean reported;
+    private ScheduledFuture<?> timeout;
+
+    ClientLogin(byte[] expectedCode, AuthThrottle throttle, Fanout<ByteBuf> fanout, StatusBoard status, long timeoutMillis) {
+        this.expectedCode = expectedCode;
+        this.throttle = throttle;
+        this.fanout = fanout;
+        this.status = status;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        timeout = ctx.executor().schedule(() -> refuse(ctx, "no login within " + timeoutMillis + " ms"),
+                timeoutMillis, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (decided || !(msg instanceof ByteBuf in)) {
+                return;
+            }
+            int n = Math.min(in.readableBytes(), packet.length - received);
+            in.readBytes(packet, received, n);
+            received += n;
+            if (received < packet.length) {
+                return;
+            }
+            decided = true;
+            ctx.channel().config().setAutoRead(false);
+            long delay = throttle.delayMillis(address(ctx));
+            if (delay > 0) {
+                ctx.executor().schedule(() -> verdict(ctx), delay, TimeUnit.MILLISECONDS);
+            } else {
+                verdict(ctx);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void verdict(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        InetAddress address = address(ctx);
+        AuthPacket login;
+        try {
+            login = AuthPacket.decode(packet);
+        } catch (ChamberProtocolException e) {
+            throttle.failed(address);
+            refuse(ctx, e.getMessage());
+            return;
+        }
+        if (!login.accepts(Config.USERNAME, expectedCode)) {
+            throttle.failed(address);
+            refuse(ctx, "wrong user name or access code");
+            return;
+        }
+        throttle.succeeded(address);
+        timeout.cancel(false);
+        ClientSink sink = new ClientSink(ctx.channel());
+        ctx.pipeline().replace(this, "session", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+                ReferenceCountUtil.release(msg); // clients have nothing more to say
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext c) {
+                fanout.remove(sink);
+                status.clientDisconnected();
+                LOG.info("Chamber client {} left ({} frames skipped)", c.channel().remoteAddress(), sink.dropped());
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+                LOG.debug("Chamber client {}: {}", c.channel().remoteAddress(), cause.toString());
+                c.close();
+            }
+        });
+        ctx.channel().config().setAutoRead(true);
+        status.clientConnected();
+        LOG.info("Chamber client {} joined", ctx.channel().remoteAddress());
+        fanout.add(sink);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String reason) {
+        if (!reported) {
+            reported = true;
+            LOG.info("Chamber client {} refused: {}", ctx.channel().remoteAddress(), reason);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause.getCause() != null && !(cause instanceof NotSslRecordException) ? cause.getCause() : cause;
+        String reason = root instanceof NotSslRecordException ? "not TLS"
+                : root instanceof SslHandshakeTimeoutException ? "TLS not finished in time"
+                : "TLS failed: " + root.getMessage();
+        refuse(ctx, reason);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private static InetAddress address(ChannelHandlerContext ctx) {
+        return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    }
+}

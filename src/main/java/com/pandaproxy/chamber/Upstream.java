@@ -1,0 +1,281 @@
+package com.pandaproxy.chamber;
+
+import com.pandaproxy.app.Config;
+import com.pandaproxy.app.Secret;
+import com.pandaproxy.fanout.Fanout;
+import com.pandaproxy.net.Backoff;
+import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.UpstreamState;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one connection to the printer's camera: connects at start, logs in, decodes frames and
+ * publishes them to the fan-out. Lost or silent connections are made again with backoff;
+ * clients never notice more than a pause. Everything runs on one event loop (the fan-out's).
+ */
+final class Upstream {
+    private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
+
+    private final String host;
+    private final int port;
+    private final Secret accessCode;
+    private final SslContext ssl;
+    private final EventLoop loop;
+    private final Fanout<ByteBuf> fanout;
+    private final StatusBoard status;
+    private final ChamberTimings timings;
+    private final Backoff backoff;
+
+    // confined to the loop
+    private Attempt current;
+    private ScheduledFuture<?> retry;
+    private boolean closed;
+    private String lastLoggedFailure;
+    private long badFrames;
+
+    Upstream(Config config, SslContext ssl, EventLoop loop, Fanout<ByteBuf> fanout, StatusBoard status, ChamberTimings timings) {
+        this.host = config.printerIp();
+        this.port = config.printerChamberPort();
+        this.accessCode = config.accessCode();
+        this.ssl = ssl;
+        this.loop = loop;
+        this.fanout = fanout;
+        this.status = status;
+        this.timings = timings;
+        this.backoff = new Backoff(timings.backoffMin().toMillis(), timings.backoffMax().toMillis());
+    }
+
+    void start() {
+        loop.execute(() -> {
+            LOG.info("Connecting to the printer camera at {}:{}", host, port);
+            connect();
+        });
+    }
+
+    /** Drops the connection and connects again at once, without backoff. */
+    void reconnect() {
+        loop.execute(() -> {
+            if (closed) {
+                return;
+            }
+            LOG.info("Reconnecting to the printer camera");
+            backoff.reset();
+            drop();
+            connect();
+        });
+    }
+
+    /** Stops for good; returns once the connection is closed (or after half a second). */
+    void close() {
+        loop.submit(() -> {
+            closed = true;
+            drop();
+            status.state(UpstreamState.STOPPED);
+        }).awaitUninterruptibly(500);
+    }
+
+    /** Frames dropped because they were not JPEG images, over all connections. */
+    long badFrames() {
+        if (loop.inEventLoop()) {
+            return badFrames + (current == null ? 0 : current.decoder.badFrames());
+        }
+        return loop.submit(this::badFrames).syncUninterruptibly().getNow();
+    }
+
+    private void drop() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+        Attempt old = current;
+        current = null;
+        if (old != null) {
+            old.end();
+        }
+    }
+
+    private void connect() {
+        retry = null;
+        if (closed) {
+            return;
+        }
+        status.state(UpstreamState.CONNECTING);
+        Attempt attempt = new Attempt();
+        current = attempt;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timings.connect().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
+                        tls.setHandshakeTimeoutMillis(timings.watchdog().toMillis());
+                        ch.pipeline().addLast("tls", tls)
+                                .addLast("received", attempt.new ByteWatch())
+                                .addLast("frames", attempt.decoder)
+                                .addLast("relay", attempt.new Relay());
+                    }
+                });
+        ChannelFuture connected = bootstrap.connect(host, port);
+        attempt.channel = connected.channel();
+        connected.addListener(f -> {
+            if (!f.isSuccess()) {
+                attempt.fail("cannot connect: " + describe(f.cause()));
+            }
+        });
+        attempt.channel.closeFuture().addListener(f -> attempt.ended());
+        attempt.watchdog = loop.scheduleAtFixedRate(attempt::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void streaming() {
+        status.state(UpstreamState.STREAMING);
+        backoff.reset();
+        lastLoggedFailure = null;
+        LOG.info("Streaming from the printer camera");
+    }
+
+    /** After a connection ended on its own: wait, then connect again. */
+    private void failed(UpstreamState state, String error) {
+        status.error(error);
+        status.state(state);
+        long delay = backoff.nextDelayMillis();
+        String failure = state.id() + ": " + error;
+        if (!failure.equals(lastLoggedFailure)) {
+            LOG.warn("Printer camera {}; trying again with backoff (up to {} s)", error, timings.backoffMax().toSeconds());
+            lastLoggedFailure = failure;
+        } else {
+            LOG.debug("Printer camera {}; next attempt in {} ms", error, delay);
+        }
+        retry = loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof NotSslRecordException) {
+            return "the printer did not answer with TLS";
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** One connection attempt: its channel, decoder and what was seen on it. */
+    private final class Attempt {
+        final FrameDecoder decoder = new FrameDecoder();
+        final long startedNanos = System.nanoTime();
+        Channel channel;
+        ScheduledFuture<?> watchdog;
+        long lastFrameNanos;
+        boolean loginSent;
+        boolean receivedAny;
+        boolean streaming;
+        String error;
+        boolean over;
+
+        /** The error that ends this attempt (the first one wins). */
+        void fail(String message) {
+            if (error == null) {
+                error = message;
+            }
+            channel.close();
+        }
+
+        void watch() {
+            long since = Math.max(startedNanos, lastFrameNanos);
+            if (System.nanoTime() - since > timings.watchdog().toNanos()) {
+                fail("sent no frame for " + timings.watchdog().toSeconds() + " s");
+            }
+        }
+
+        /** Ended by us (reconnect, close): no backoff, no failure reported. */
+        void end() {
+            over = true;
+            watchdog.cancel(false);
+            badFrames += decoder.badFrames();
+            channel.close();
+        }
+
+        /** The channel closed: unless we ended it, report and retry. */
+        void ended() {
+            if (over) {
+                return;
+            }
+            over = true;
+            watchdog.cancel(false);
+            badFrames += decoder.badFrames();
+            current = null;
+            if (closed) {
+                return;
+            }
+            if (loginSent && !receivedAny && error == null) {
+                failed(UpstreamState.AUTH_REJECTED, "closed the connection right after the login: is the access code right?");
+            } else {
+                failed(UpstreamState.BACKING_OFF, error != null ? error
+                        : streaming ? "closed the connection" : "closed the connection before sending a frame");
+            }
+        }
+
+        /** Notes that the printer sent something after the login (a refusal sends nothing). */
+        final class ByteWatch extends ChannelInboundHandlerAdapter {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                receivedAny = true;
+                ctx.fireChannelRead(msg);
+            }
+        }
+
+        final class Relay extends ChannelInboundHandlerAdapter {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+                    byte[] login = AuthPacket.encode(Config.USERNAME, accessCode.reveal());
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(login));
+                    loginSent = true;
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf frame = (ByteBuf) msg;
+                if (over) {
+                    frame.release();
+                    return;
+                }
+                lastFrameNanos = System.nanoTime();
+                if (!streaming) {
+                    streaming = true;
+                    streaming();
+                }
+                status.frame(frame.readableBytes() - FrameHeader.LENGTH);
+                fanout.publish(frame, true);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                Throwable root = cause instanceof ChamberProtocolException || cause.getCause() == null ? cause : cause.getCause();
+                fail(root instanceof ChamberProtocolException ? "sent a stream that makes no sense (" + root.getMessage() + ")"
+                        : describe(root));
+            }
+        }
+    }
+}
