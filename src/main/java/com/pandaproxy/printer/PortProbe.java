@@ -72,11 +72,14 @@ final class PortProbe {
             }
         });
         var deadline = group.next().schedule(() -> result.complete(timedOut(ch, millis)), millis, TimeUnit.MILLISECONDS);
+        // hand the result on only once this connection is gone: a printer's camera takes one viewer,
+        // and the proxy opened next must not find the probe still holding it
+        CompletableFuture<ProbeResult> done = new CompletableFuture<>();
         result.whenComplete((r, e) -> {
             deadline.cancel(false);
-            ch.close();
+            ch.close().addListener(f -> done.complete(r));
         });
-        return result;
+        return done;
     }
 
     private static ProbeResult timedOut(Channel ch, int millis) {

@@ -1,0 +1,168 @@
+package com.pandaproxy.printer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pandaproxy.app.CameraMode;
+import com.pandaproxy.app.Config;
+import com.pandaproxy.chamber.ChamberProxy;
+import com.pandaproxy.chamber.ChamberTimings;
+import com.pandaproxy.printer.TinyPrinterPort.Kind;
+import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.ChamberViewer;
+import com.pandaproxy.testutil.FreePort;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lifecycle with the real chamber-image proxy and simulated printer, and a real chamber client. */
+class LifecycleEndToEndTest {
+    private static final String CODE = "87654321";
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Printer.Settings FAST = new Printer.Settings(Duration.ofSeconds(2),
+            Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMinutes(5), Duration.ofMillis(50));
+    private static EventLoopGroup group;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeAfter = new CopyOnWriteArrayList<>();
+    private final List<CameraProxy> made = new CopyOnWriteArrayList<>();
+    private final int proxyPort = FreePort.get();
+    private final int rtspPort = FreePort.get();
+    private ChamberSimulator sim;
+
+    @BeforeAll
+    static void startLoops() {
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void stopLoops() {
+        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeAfter) {
+            c.close();
+        }
+    }
+
+    private ChamberSimulator simulator(String code) {
+        sim = ChamberSimulator.start(0, code, new ChamberSimulator.Options(10, 320, 240, 4));
+        closeAfter.add(sim);
+        return sim;
+    }
+
+    /** A printer at the simulator's port; RTSP gets a fake proxy until the RTSP relay is merged. */
+    private Printer printer() throws Exception {
+        ProxyContext ctx = Contexts.of(group, dir, CameraMode.AUTO, CODE, proxyPort, sim.port(), 0, rtspPort);
+        ChamberTimings timings = ChamberTimings.DEFAULT.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
+        Printer p = new Printer(ctx, type -> {
+            CameraProxy proxy = type == CameraType.CHAMBER ? new ChamberProxy(ctx, timings) : new FakeProxy(type, ctx.status());
+            made.add(proxy);
+            return proxy;
+        }, FAST);
+        closeAfter.add(0, p);
+        p.start();
+        return p;
+    }
+
+    private ChamberViewer viewer(Duration wait) throws Exception {
+        ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Config.USERNAME, CODE, wait);
+        closeAfter.add(0, v);
+        return v;
+    }
+
+    private static void awaitState(Printer p, UpstreamState state) {
+        Await.until(state.id(), WAIT, () -> p.status().upstreamState() == state);
+    }
+
+    @Test
+    void servesAChamberPrinterFoundAtStart() throws Exception {
+        simulator(CODE);
+        Printer p = printer();
+        assertTrue(ChamberSimulator.frameNumber(viewer(WAIT).nextFrame(WAIT)) >= 0);
+        assertEquals(CameraType.CHAMBER, p.status().cameraType());
+        awaitState(p, UpstreamState.STREAMING);
+        assertTrue(p.latestJpeg().isPresent());
+        assertEquals("chamber", Files.readString(dir.resolve(CameraTypeStore.FILE)).strip());
+    }
+
+    @Test
+    void printerOffAtStartIsServedWhenItAppears() throws Exception {
+        simulator(CODE).stop();
+        Printer p = printer();
+        awaitState(p, UpstreamState.BACKING_OFF);
+        assertEquals(CameraType.UNKNOWN, p.status().cameraType());
+        sim.restart();
+        assertTrue(viewer(WAIT).nextFrame(WAIT).length > 0);
+        assertEquals(CameraType.CHAMBER, p.status().cameraType());
+    }
+
+    @Test
+    void rememberedTypeOpensItsPortAndAWaitingClientGetsFramesWhenThePrinterAppears() throws Exception {
+        new CameraTypeStore(dir).save(CameraType.CHAMBER);
+        simulator(CODE).stop();
+        Printer p = printer();
+        ChamberViewer v = viewer(Duration.ofSeconds(1)); // the port is open at once
+        assertEquals(CameraType.CHAMBER, p.status().cameraType());
+        Await.until("the client is logged in", WAIT, () -> p.status().clients() == 1);
+        sim.restart();
+        assertTrue(v.nextFrame(WAIT).length > 0);
+        awaitState(p, UpstreamState.STREAMING);
+    }
+
+    @Test
+    void wrongAccessCodeIsReportedAndRetried() throws Exception {
+        simulator("other123");
+        Printer p = printer();
+        awaitState(p, UpstreamState.AUTH_REJECTED);
+        assertTrue(p.status().lastError().startsWith("the printer rejected the access code"), p.status().lastError());
+        Await.until("retries", WAIT, () -> sim.connections() >= 3);
+        assertEquals(0, sim.logins());
+    }
+
+    @Test
+    void reconnectMakesANewUpstreamWhileTheClientStays() throws Exception {
+        simulator(CODE);
+        Printer p = printer();
+        ChamberViewer v = viewer(WAIT);
+        v.nextFrame(WAIT);
+        awaitState(p, UpstreamState.STREAMING);
+        int logins = sim.logins(); // the detection probe's and the upstream's
+        p.reconnect();
+        Await.until("a new login", WAIT, () -> sim.logins() == logins + 1 && p.status().streaming());
+        assertEquals(1, p.status().reconnects());
+        long before = ChamberSimulator.frameNumber(v.nextFrame(WAIT));
+        assertTrue(ChamberSimulator.frameNumber(v.nextFrame(WAIT)) > before);
+    }
+
+    @Test
+    void aChamberPrinterReplacedByAnRtspPrinterIsFollowed() throws Exception {
+        simulator(CODE);
+        Printer p = printer();
+        viewer(WAIT).nextFrame(WAIT);
+        sim.stop();
+        Await.until("not streaming", WAIT, () -> !p.status().streaming());
+        try (TinyPrinterPort rtsp = TinyPrinterPort.start(dir, rtspPort, Kind.RTSP, CODE)) {
+            p.redetect();
+            Await.until("rtsp", WAIT, () -> p.status().cameraType() == CameraType.RTSP);
+            assertTrue(made.get(made.size() - 1) instanceof FakeProxy);
+            assertEquals("rtsp", Files.readString(dir.resolve(CameraTypeStore.FILE)).strip());
+        }
+    }
+}
