@@ -18,14 +18,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private ByteBuf frame;
     private long badFrames;
     private int badInARow;
+    private boolean broken;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (broken) {
+            in.skipBytes(in.readableBytes()); // the connection is being dropped: ignore the rest
+            return;
+        }
         if (frame == null) {
             if (in.readableBytes() < FrameHeader.LENGTH) {
                 return;
             }
-            int size = FrameHeader.jpegSize(in, in.readerIndex());
+            int size;
+            try {
+                size = FrameHeader.jpegSize(in, in.readerIndex());
+            } catch (ChamberProtocolException e) {
+                broken = true;
+                throw e;
+            }
             // exact-size buffer: the JPEG lands in it once and is shared from there
             frame = ctx.alloc().buffer(FrameHeader.LENGTH + size, FrameHeader.LENGTH + size);
             in.readBytes(frame, FrameHeader.LENGTH);
@@ -40,6 +51,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             done.release();
             badFrames++;
             if (++badInARow >= MAX_BAD_IN_A_ROW) {
+                broken = true;
                 throw new ChamberProtocolException(badInARow + " frames in a row are not JPEG images");
             }
             return;

@@ -162,7 +162,7 @@ final class Upstream {
         long delay = backoff.nextDelayMillis();
         String failure = state.id() + ": " + error;
         if (!failure.equals(lastLoggedFailure)) {
-            LOG.warn("Printer camera {}; trying again with backoff (up to {} s)", error, timings.backoffMax().toSeconds());
+            LOG.warn("Printer camera {}; trying again with backoff", error);
             lastLoggedFailure = failure;
         } else {
             LOG.debug("Printer camera {}; next attempt in {} ms", error, delay);
