@@ -75,7 +75,8 @@ public final class ServerAuthenticator {
         }
     }
 
-    String newNonce() {
+    /** A fresh nonce, for a caller that writes its own challenge (e.g. Digest without qop). */
+    public String newNonce() {
         String time = Long.toHexString(clock.millis());
         return time + "." + mac(time);
     }
