@@ -85,6 +85,11 @@ public final class ServerCertificate {
         return created;
     }
 
+    /** A fresh in-memory certificate for loopback (simulated printers, tests): never persisted. */
+    public static ServerCertificate ephemeral() {
+        return create(new LinkedHashSet<>(java.util.List.of("localhost", "127.0.0.1", "::1")));
+    }
+
     static Set<String> subjectNames(String bindAddress) {
         Set<String> names = new LinkedHashSet<>();
         names.add("localhost");

@@ -1,0 +1,132 @@
+package com.pandaproxy.testutil;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * RTSP players nobody on the team wrote (FFmpeg, GStreamer, VLC), each run against a URL with a
+ * bounded timeout, and a verdict on whether it decoded H.264 video. Each method first calls
+ * {@link Interop#require}, so a missing program skips locally and fails in CI.
+ */
+public final class RtspPlayers {
+    /** RTP lower transport the player is told to use. */
+    public enum Transport { TCP, UDP }
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(25);
+    private static final Pattern FRAME = Pattern.compile("(?m)^frame=(\\d+)");
+
+    private RtspPlayers() {
+    }
+
+    /** ffprobe finds one H.264 video stream with a size. */
+    public static void assertFfprobeSeesH264(String url, Transport transport) {
+        Programs.Run run = Programs.run(List.of(Interop.require("ffprobe").toString(),
+                "-v", "error", "-rtsp_transport", lower(transport),
+                "-show_entries", "stream=codec_type,codec_name,width,height", "-of", "default=nw=1", url), TIMEOUT);
+        Assertions.assertTrue(run.ok() && run.output().contains("codec_name=h264")
+                && run.output().contains("codec_type=video") && !run.output().contains("width=0"), run.describe());
+    }
+
+    /** ffmpeg decodes at least {@code frames} video frames (to the null muxer). */
+    public static void assertFfmpegDecodes(String url, Transport transport, int frames) {
+        Programs.Run run = Programs.run(List.of(Interop.require("ffmpeg").toString(),
+                "-nostdin", "-v", "error", "-rtsp_transport", lower(transport), "-i", url,
+                "-an", "-frames:v", String.valueOf(frames), "-f", "null", "-", "-progress", "pipe:1", "-nostats"), TIMEOUT);
+        int decoded = 0;
+        Matcher m = FRAME.matcher(run.output());
+        while (m.find()) {
+            decoded = Math.max(decoded, Integer.parseInt(m.group(1)));
+        }
+        Assertions.assertTrue(run.ok() && decoded >= frames, "decoded " + decoded + " frames; " + run.describe());
+    }
+
+    /**
+     * GStreamer's rtspsrc → rtph264depay → avdec_h264 hands {@code frames} decoded pictures to a
+     * fakesink (counted from its chain messages). TLS certificates are not verified (self-signed).
+     */
+    public static void assertGstreamerDecodes(String url, String user, String password, Transport transport, int frames) {
+        List<String> cmd = new ArrayList<>(List.of(Interop.require("gst-launch-1.0").toString(), "-v",
+                "rtspsrc", "location=" + url, "protocols=" + lower(transport), "tls-validation-flags=0", "latency=0"));
+        if (user != null) {
+            cmd.add("user-id=" + user);
+            cmd.add("user-pw=" + password);
+        }
+        cmd.addAll(List.of("!", "rtph264depay", "!", "avdec_h264", "!",
+                "fakesink", "silent=false", "num-buffers=" + frames));
+        Programs.Run run = Programs.run(cmd, TIMEOUT);
+        long chains = run.output().lines().filter(l -> l.contains("last-message = chain")).count();
+        Assertions.assertTrue(run.ok() && chains >= frames, "decoded " + chains + " pictures; " + run.describe());
+    }
+
+    /**
+     * VLC decodes video: its scene filter writes decoded pictures as PNG files. Debian builds VLC
+     * without live555, its only RTSP client; then this aborts (skips) with that reason, also in CI.
+     */
+    public static void assertVlcDecodes(String url, Transport transport) {
+        Path cvlc = Interop.require("cvlc");
+        if (!vlcHasLive555()) {
+            Assumptions.abort("VLC here has no RTSP client: Debian builds VLC without live555 "
+                + "(no liblive555_plugin), so VLC cannot open rtsp:// URLs at all");
+        }
+        List<String> cmd = new ArrayList<>();
+        if (isRoot()) {
+            // VLC refuses to run as root
+            cmd.addAll(List.of(Interop.require("runuser").toString(), "-u", "nobody", "--"));
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("pandaproxy-vlc", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        cmd.addAll(List.of(cvlc.toString(), "-I", "dummy", "-V", "dummy", "--no-audio", "--play-and-exit", "--run-time=6",
+                transport == Transport.TCP ? "--rtsp-tcp" : "--no-rtsp-tcp",
+                "--video-filter=scene", "--scene-format=png", "--scene-ratio=5", "--scene-prefix=f",
+                "--scene-path=" + dir, url, "vlc://quit"));
+        Programs.Run run = Programs.run(cmd, TIMEOUT);
+        try (Stream<Path> files = Files.list(dir)) {
+            long pictures = files.filter(f -> f.toString().endsWith(".png")).count();
+            Assertions.assertTrue(pictures > 0, "VLC wrote no decoded picture; " + run.describe());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether VLC has its live555 RTSP module: from {@code cvlc --list}, or the plugin file when VLC will not run as root. */
+    static boolean vlcHasLive555() {
+        if (!isRoot()) {
+            Programs.Run list = Programs.run(List.of("cvlc", "--list"), TIMEOUT);
+            if (list.ok()) {
+                return list.output().contains("live555");
+            }
+        }
+        for (String dir : List.of("/usr/lib/x86_64-linux-gnu/vlc/plugins", "/usr/lib/aarch64-linux-gnu/vlc/plugins",
+                "/usr/lib/vlc/plugins", "/usr/lib64/vlc/plugins")) {
+            if (Files.exists(Path.of(dir, "access", "liblive555_plugin.so")) || Files.exists(Path.of(dir, "demux", "liblive555_plugin.so"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static String lower(Transport t) {
+        return t.name().toLowerCase(Locale.ROOT);
+    }
+}
