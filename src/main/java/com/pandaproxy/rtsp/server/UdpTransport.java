@@ -33,17 +33,18 @@ final class UdpTransport implements AutoCloseable {
     /** Binds an even/odd pair of ports (falling back to any two) on the address. */
     static UdpTransport bind(EventLoopGroup group, String address) throws InterruptedException {
         UdpTransport[] self = new UdpTransport[1];
-        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                        UdpTransport t = self[0];
-                        ClientSession s = t == null ? null : t.byRtcpAddress.get(packet.sender());
-                        if (s != null) {
-                            s.touch();
-                        }
-                    }
-                });
+        @io.netty.channel.ChannelHandler.Sharable
+        class Touch extends SimpleChannelInboundHandler<DatagramPacket> {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                UdpTransport t = self[0];
+                ClientSession s = t == null ? null : t.byRtcpAddress.get(packet.sender());
+                if (s != null) {
+                    s.touch();
+                }
+            }
+        }
+        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Touch());
         Channel first = null;
         for (int i = 0; i < ATTEMPTS; i++) {
             Channel a = b.bind(address, 0).sync().channel();
