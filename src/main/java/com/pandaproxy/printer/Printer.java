@@ -282,20 +282,22 @@ public final class Printer implements PrinterControl, AutoCloseable {
     private void detected(Detection d) {
         CameraType type = d.type();
         if (type != CameraType.UNKNOWN) {
-            note(false, "Detected: " + d.summary());
             store.save(type);
-            backoff.reset();
             if (type != activeType || active == null) {
                 try {
                     open(type, true);
                 } catch (Exception e) {
+                    // e.g. the proxy's port is taken: retried with backoff, logged once
                     String msg = "cannot open the " + type.id() + " proxy: " + e.getMessage();
-                    note(true, msg);
+                    note(true, "Detected: " + d.summary() + ", but " + msg);
                     board.error(msg);
+                    board.state(UpstreamState.BACKING_OFF);
                     schedule(backoff.nextDelayMillis());
                     return;
                 }
             }
+            note(false, "Detected: " + d.summary());
+            backoff.reset();
             confirmed = true;
             schedule(settings.checkEvery().toMillis());
             return;
@@ -327,11 +329,14 @@ public final class Printer implements PrinterControl, AutoCloseable {
         board.cameraType(type);
         board.error(null);
         board.state(UpstreamState.CONNECTING);
-        CameraProxy proxy = factory.apply(type);
+        CameraProxy proxy = null;
         try {
+            proxy = factory.apply(type);
             proxy.start();
         } catch (Exception e) {
-            proxy.close();
+            if (proxy != null) {
+                proxy.close();
+            }
             activeType = CameraType.UNKNOWN;
             throw e;
         }

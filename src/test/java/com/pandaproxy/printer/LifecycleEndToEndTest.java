@@ -7,8 +7,10 @@ import com.pandaproxy.app.CameraMode;
 import com.pandaproxy.app.Config;
 import com.pandaproxy.chamber.ChamberProxy;
 import com.pandaproxy.chamber.ChamberTimings;
-import com.pandaproxy.printer.TinyPrinterPort.Kind;
+import com.pandaproxy.rtsp.RtspProxy;
+import com.pandaproxy.rtsp.RtspUpstream;
 import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.FreePort;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lifecycle with the real chamber-image proxy and simulated printer, and a real chamber client. */
+/** The lifecycle with the real proxies and simulated printers of both types, and a real chamber client. */
 class LifecycleEndToEndTest {
     private static final String CODE = "87654321";
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -67,12 +69,19 @@ class LifecycleEndToEndTest {
         return sim;
     }
 
-    /** A printer at the simulator's port; RTSP gets a fake proxy until the RTSP relay is merged. */
+    private RtspSimulator rtspSimulator(String code) {
+        RtspSimulator rtsp = RtspSimulator.start(rtspPort, code);
+        closeAfter.add(0, rtsp);
+        return rtsp;
+    }
+
+    /** A printer on loopback: chamber image at the chamber simulator's port, RTSPS at {@link #rtspPort}. */
     private Printer printer() throws Exception {
         ProxyContext ctx = Contexts.of(group, dir, CameraMode.AUTO, CODE, proxyPort, sim.port(), 0, rtspPort);
         ChamberTimings timings = ChamberTimings.DEFAULT.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
         Printer p = new Printer(ctx, type -> {
-            CameraProxy proxy = type == CameraType.CHAMBER ? new ChamberProxy(ctx, timings) : new FakeProxy(type, ctx.status());
+            CameraProxy proxy = type == CameraType.CHAMBER ? new ChamberProxy(ctx, timings)
+                    : new RtspProxy(ctx, RtspUpstream.FACTORY, RtspProxy.SESSION_TIMEOUT);
             made.add(proxy);
             return proxy;
         }, FAST);
@@ -152,17 +161,51 @@ class LifecycleEndToEndTest {
     }
 
     @Test
+    void detectsAndServesAnRtspPrinter() throws Exception {
+        simulator(CODE).stop();
+        rtspSimulator(CODE);
+        Printer p = printer();
+        awaitState(p, UpstreamState.STREAMING);
+        assertEquals(CameraType.RTSP, p.status().cameraType());
+        Await.until("frames counted", WAIT, () -> p.status().lastFrame() != null);
+        assertTrue(made.get(made.size() - 1) instanceof RtspProxy);
+        assertEquals("rtsp", Files.readString(dir.resolve(CameraTypeStore.FILE)).strip());
+    }
+
+    @Test
+    void bothSimulatorsAnsweringServesChamber() throws Exception {
+        simulator(CODE);
+        RtspSimulator rtsp = rtspSimulator(CODE);
+        Printer p = printer();
+        viewer(WAIT).nextFrame(WAIT);
+        assertEquals(CameraType.CHAMBER, p.status().cameraType());
+        assertEquals(1, made.size());
+        assertEquals(0, rtsp.plays());
+    }
+
+    @Test
+    void rtspPrinterRefusingTheCodeIsReportedByItsProxy() throws Exception {
+        simulator(CODE).stop();
+        RtspSimulator rtsp = rtspSimulator("other123");
+        Printer p = printer();
+        awaitState(p, UpstreamState.AUTH_REJECTED);
+        assertEquals(CameraType.RTSP, p.status().cameraType());
+        assertTrue(p.status().lastError() != null && !p.status().lastError().contains(CODE));
+        assertEquals(0, rtsp.plays());
+    }
+
+    @Test
     void aChamberPrinterReplacedByAnRtspPrinterIsFollowed() throws Exception {
         simulator(CODE);
         Printer p = printer();
         viewer(WAIT).nextFrame(WAIT);
         sim.stop();
         Await.until("not streaming", WAIT, () -> !p.status().streaming());
-        try (TinyPrinterPort rtsp = TinyPrinterPort.start(dir, rtspPort, Kind.RTSP, CODE)) {
-            p.redetect();
-            Await.until("rtsp", WAIT, () -> p.status().cameraType() == CameraType.RTSP);
-            assertTrue(made.get(made.size() - 1) instanceof FakeProxy);
-            assertEquals("rtsp", Files.readString(dir.resolve(CameraTypeStore.FILE)).strip());
-        }
+        RtspSimulator rtsp = rtspSimulator(CODE);
+        p.redetect();
+        Await.until("rtsp streaming", WAIT, () -> p.status().cameraType() == CameraType.RTSP && p.status().streaming());
+        assertTrue(made.get(made.size() - 1) instanceof RtspProxy);
+        assertTrue(rtsp.plays() >= 1);
+        assertEquals("rtsp", Files.readString(dir.resolve(CameraTypeStore.FILE)).strip());
     }
 }

@@ -34,6 +34,7 @@ class PrinterTest {
     Path dir;
 
     private final List<FakeProxy> made = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger failingStarts = new java.util.concurrent.atomic.AtomicInteger();
     private final List<AutoCloseable> closeAfter = new CopyOnWriteArrayList<>();
     private int chamberPort = FreePort.get();
     private int rtspPort = FreePort.get();
@@ -62,6 +63,9 @@ class PrinterTest {
     private Printer printer(CameraMode mode, String code, Printer.Settings settings) throws Exception {
         ProxyContext ctx = Contexts.of(group, dir, mode, code, chamberPort, rtspPort);
         Printer p = new Printer(ctx, type -> {
+            if (failingStarts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("port 6000 is in use");
+            }
             FakeProxy f = new FakeProxy(type, ctx.status());
             made.add(f);
             return f;
@@ -249,6 +253,18 @@ class PrinterTest {
         assertEquals(0, chamber.connections());
         assertFalse(seen.contains(UpstreamState.DETECTING));
         assertEquals(Optional.empty(), remembered());
+    }
+
+    @Test
+    void aProxyThatCannotOpenIsRetried() throws Exception {
+        failingStarts.set(2);
+        port(Kind.CHAMBER, CODE);
+        Printer p = printer();
+        Await.until("error", WAIT, () -> p.status().lastError() != null);
+        assertEquals("cannot open the chamber proxy: port 6000 is in use", p.status().lastError());
+        awaitProxy(CameraType.CHAMBER);
+        assertEquals(1, made.size());
+        assertEquals(CameraType.CHAMBER, p.status().cameraType());
     }
 
     @Test
