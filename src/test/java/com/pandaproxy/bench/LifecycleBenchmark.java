@@ -23,12 +23,14 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>process start → first frame at a waiting client, printer up, first run (detection);</li>
  *   <li>the same with the camera type remembered from an earlier run;</li>
- *   <li>printer off at start and switched on 3 s later: switch-on → first frame, next to the
- *       detection backoff pending at switch-on (from the debug log);</li>
+ *   <li>printer off at start and switched on 3 s after the program's first detection round:
+ *       switch-on → first frame, next to the detection backoff pending at switch-on (from the
+ *       debug log);</li>
  *   <li>SIGTERM → process exit.</li>
  * </ol>
  * Run: {@code ./mvnw -q -DskipTests package && ./mvnw -q -o test-compile &&
- * java -cp target/test-classes:target/pandaproxy.jar com.pandaproxy.bench.LifecycleBenchmark [runs]}
+ * java -cp target/test-classes:target/pandaproxy.jar com.pandaproxy.bench.LifecycleBenchmark [runs]};
+ * {@code -Dbench.jvm="-XX:TieredStopAtLevel=1"} passes JVM options to the measured process.
  */
 public final class LifecycleBenchmark {
     private static final String CODE = "24681357";
@@ -71,6 +73,7 @@ public final class LifecycleBenchmark {
                 sim.stop();
                 data = copy(template, work.resolve("o" + i), false);
                 r = new Run(jar, data, sim.port(), work.resolve("o" + i + ".log"), "--log-level", "debug");
+                r.awaitLog("Next detection in", Duration.ofSeconds(30)); // the program is up and found nothing
                 Thread.sleep(3000);
                 long on = System.currentTimeMillis();
                 sim.restart();
@@ -81,11 +84,11 @@ public final class LifecycleBenchmark {
                 overhead.add(frame - Math.max(on, due));
                 shutdown.add(r.stop());
             }
-            System.out.printf("runs: %d, simulator 2 fps 1280x720, load average %s%n", runs,
-                    Files.readString(Path.of("/proc/loadavg")).strip());
+            System.out.printf("runs: %d, JVM options '%s', simulator 2 fps 1280x720, load average %s%n", runs,
+                    System.getProperty("bench.jvm", ""), Files.readString(Path.of("/proc/loadavg")).strip());
             print("process start -> first frame, printer up, detection (ms)", detected);
             print("process start -> first frame, printer up, remembered type (ms)", remembered);
-            print("printer switched on 3 s after start -> first frame (ms)", appeared);
+            print("printer switched on 3 s after the first probe -> first frame (ms)", appeared);
             print("  of which detection backoff still pending at switch-on (ms)", pending);
             print("  first frame after the next probe was due (ms)", overhead);
             print("SIGTERM -> process exit (ms)", shutdown);
@@ -119,8 +122,12 @@ public final class LifecycleBenchmark {
 
         Run(Path jar, Path data, int printerPort, Path log, String... extra) throws IOException {
             this.log = log;
-            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-jar", jar.toString(), "--printer-ip", "127.0.0.1", "--access-code", CODE,
+            List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            String jvm = System.getProperty("bench.jvm", "").strip();
+            if (!jvm.isEmpty()) {
+                cmd.addAll(List.of(jvm.split("\\s+")));
+            }
+            cmd.addAll(List.of("-jar", jar.toString(), "--printer-ip", "127.0.0.1", "--access-code", CODE,
                     "--printer-chamber-port", String.valueOf(printerPort),
                     "--printer-rtsp-port", String.valueOf(FreePort.get()),
                     "--chamber-port", String.valueOf(proxyPort), "--rtsp-port", String.valueOf(FreePort.get()),
@@ -160,6 +167,17 @@ public final class LifecycleBenchmark {
                 }
             }
             return due;
+        }
+
+        /** Waits until the log has a line containing {@code text}. */
+        void awaitLog(String text, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (Files.readAllLines(log).stream().noneMatch(l -> l.contains(text))) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    throw new IllegalStateException("no '" + text + "' in " + log);
+                }
+                Thread.sleep(20);
+            }
         }
 
         /** SIGTERM, then milliseconds until the process is gone. */
