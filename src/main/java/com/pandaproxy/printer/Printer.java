@@ -264,6 +264,9 @@ public final class Printer implements PrinterControl, AutoCloseable {
             probing = false;
             if (d != null) {
                 detected(d);
+            } else {
+                LOG.warn("Detection failed: {}", e.toString());
+                schedule(backoff.nextDelayMillis());
             }
             afterProbe();
         }, exec);
