@@ -67,6 +67,11 @@ public final class ChamberViewer implements AutoCloseable {
         return jpeg;
     }
 
+    /** The raw stream after the login, e.g. to see the proxy hang up. */
+    public java.io.InputStream in() {
+        return in;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

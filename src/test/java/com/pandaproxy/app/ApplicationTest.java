@@ -1,0 +1,43 @@
+package com.pandaproxy.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.UpstreamState;
+import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.ChamberViewer;
+import com.pandaproxy.testutil.FreePort;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The wiring: --camera auto finds the simulated printer, serves it, and stops within 2 s. */
+class ApplicationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void detectsServesAndStops() throws Exception {
+        try (ChamberSimulator sim = ChamberSimulator.start(0, "13572468")) {
+            int proxyPort = FreePort.get();
+            Config config = new Config("127.0.0.1", new Secret("13572468"), null, "127.0.0.1", CameraMode.AUTO,
+                    proxyPort, sim.port(), FreePort.get(), FreePort.get(), dir, 4, null, false);
+            Application app = Application.start(config);
+            try (ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Config.USERNAME, "13572468", Duration.ofSeconds(15))) {
+                assertTrue(v.nextFrame(Duration.ofSeconds(15)).length > 0);
+                assertEquals(CameraType.CHAMBER, app.printer().status().cameraType());
+                Await.until("streaming", Duration.ofSeconds(10), () -> app.printer().status().streaming());
+                Await.until("client counted", Duration.ofSeconds(10), () -> app.printer().status().clients() == 1);
+                long t0 = System.nanoTime();
+                app.close();
+                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "stopped within 2 s");
+                assertEquals(UpstreamState.STOPPED, app.printer().status().upstreamState());
+                assertEquals(-1, v.in().read(), "the client was closed");
+            }
+        }
+    }
+}
