@@ -59,7 +59,9 @@ public final class LifecycleBenchmark {
             List<Long> pending = new ArrayList<>();
             List<Long> overhead = new ArrayList<>();
             List<Long> shutdown = new ArrayList<>();
+            List<Long> bareJvm = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
+                bareJvm.add(bareJvm());
                 Path data = copy(template, work.resolve("d" + i), false);
                 Run r = new Run(jar, data, sim.port(), work.resolve("d" + i + ".log"));
                 detected.add(r.firstFrame());
@@ -86,6 +88,7 @@ public final class LifecycleBenchmark {
             }
             System.out.printf("runs: %d, JVM options '%s', simulator 2 fps 1280x720, load average %s%n", runs,
                     System.getProperty("bench.jvm", ""), Files.readString(Path.of("/proc/loadavg")).strip());
+            print("yardstick: java -version, start to exit (ms)", bareJvm);
             print("process start -> first frame, printer up, detection (ms)", detected);
             print("process start -> first frame, printer up, remembered type (ms)", remembered);
             print("printer switched on 3 s after the first probe -> first frame (ms)", appeared);
@@ -93,6 +96,15 @@ public final class LifecycleBenchmark {
             print("  first frame after the next probe was due (ms)", overhead);
             print("SIGTERM -> process exit (ms)", shutdown);
         }
+    }
+
+    /** The machine's own yardstick for the figures below: a bare JVM start (varies with load). */
+    private static long bareJvm() throws Exception {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        p.waitFor();
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     }
 
     private static void print(String what, List<Long> values) {
