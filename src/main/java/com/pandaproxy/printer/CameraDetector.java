@@ -26,12 +26,25 @@ public final class CameraDetector {
         this.timeout = timeout;
     }
 
-    /** Probes both ports at once; never completes exceptionally. */
+    /**
+     * Probes both ports at once; never completes exceptionally. A chamber-image answer settles it
+     * without waiting for the RTSP probe (which may be waiting for a filtered port to time out).
+     */
     public CompletableFuture<Detection> detect() {
         CompletableFuture<ProbeResult> chamber = probe(CameraType.CHAMBER);
         CompletableFuture<ProbeResult> rtsp = probe(CameraType.RTSP);
-        return chamber.thenCombine(rtsp, (c, r) -> new Detection(config.printerIp(),
-                config.printerChamberPort(), c, config.printerRtspPort(), r));
+        CompletableFuture<Detection> result = new CompletableFuture<>();
+        chamber.thenAccept(c -> {
+            if (c.found()) {
+                result.complete(detection(c, rtsp.getNow(ProbeResult.mismatch("not waited for"))));
+            }
+        });
+        chamber.thenCombine(rtsp, this::detection).thenAccept(result::complete);
+        return result;
+    }
+
+    private Detection detection(ProbeResult chamber, ProbeResult rtsp) {
+        return new Detection(config.printerIp(), config.printerChamberPort(), chamber, config.printerRtspPort(), rtsp);
     }
 
     /** Probes one port; never completes exceptionally. */
