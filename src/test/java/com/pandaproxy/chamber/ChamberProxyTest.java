@@ -36,11 +36,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** End to end: the simulated printer, the proxy and TLS clients on free loopback ports. */
 class ChamberProxyTest {
@@ -68,10 +72,14 @@ class ChamberProxyTest {
     }
 
     private ChamberProxy startProxy(String code, int maxClients, ChamberTimings timings) throws Exception {
+        return startProxy(code, maxClients, timings, Tls.defaultProvider());
+    }
+
+    private ChamberProxy startProxy(String code, int maxClients, ChamberTimings timings, SslProvider provider) throws Exception {
         Config config = new Config("127.0.0.1", new Secret(code), null, "127.0.0.1", CameraMode.CHAMBER,
                 0, sim.port(), 0, 0, dataDir, maxClients, null, false);
         status = new StatusBoard(CameraType.CHAMBER);
-        Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), Tls.defaultProvider());
+        Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), provider);
         ChamberProxy p = new ChamberProxy(new ProxyContext(config, tls, group, status, new AuthThrottle()), timings);
         p.start();
         return p;
@@ -126,6 +134,17 @@ class ChamberProxyTest {
         assertEquals(1, sim.logins(), "one upstream connection for all clients");
         byte[] latest = proxy.latestJpeg().orElseThrow();
         assertEquals(0xD8, latest[1] & 0xff);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void eachTlsEngineSendsTheHeaderInARecordOfItsOwn(SslProvider provider) throws Exception {
+        assertTrue(provider == SslProvider.JDK || OpenSsl.isAvailable(), "netty-tcnative is on the class path");
+        proxy.close();
+        proxy = startProxy(CODE, 8, FAST, provider);
+        StrictClient a = client();
+        assertEquals(20, a.take(20, WAIT).size());
+        assertNull(a.violation);
     }
 
     @Test
