@@ -1,23 +1,75 @@
 package com.pandaproxy.rtsp;
 
+import com.pandaproxy.app.Config;
 import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.ProxyContext;
+import com.pandaproxy.rtsp.auth.ServerAuthenticator;
+import com.pandaproxy.rtsp.relay.Relay;
+import com.pandaproxy.rtsp.server.RtspServer;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
 
-/** Placeholder: the RTSP relay (server on --rtsp-port, one RTSPS upstream to the printer). */
+/**
+ * The RTSP relay of one printer: the RTSP/RTSPS server on {@code --rtsp-port}, one upstream to
+ * the printer's RTSPS stream, and the relay between them. The upstream's channels and the relay
+ * share one event loop, so every packet is handled on one thread from read to fan-out.
+ */
 public final class RtspProxy implements CameraProxy {
+    /** RFC 2326's default; clients send keepalives or RTCP well within it. */
+    public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(60);
+    /** How long DESCRIBE/SETUP wait for an upstream that is still connecting before answering 503. */
+    public static final Duration DESCRIBE_WAIT = Duration.ofSeconds(5);
+    static final String REALM = "PandaProxy";
+
+    private final Relay relay;
+    private final RtspServer server;
+    private final Upstream upstream;
+
     public RtspProxy(ProxyContext context) {
+        this(context, UNAVAILABLE, SESSION_TIMEOUT);
+    }
+
+    /** For tests: another upstream (e.g. a double feeding packets) and session timeout. */
+    public RtspProxy(ProxyContext context, Upstream.Factory upstreams, Duration sessionTimeout) {
+        Config config = context.config();
+        EventLoop loop = context.group().next();
+        this.relay = new Relay(loop, PooledByteBufAllocator.DEFAULT, context.status());
+        ServerAuthenticator auth = new ServerAuthenticator(REALM, Config.USERNAME, config.accessCode().reveal());
+        this.server = new RtspServer(new RtspServer.Settings(config.bindAddress(), config.rtspPort(),
+                context.tls().server(), auth, context.authThrottle(), config.maxClients(), sessionTimeout, DESCRIBE_WAIT),
+                context.group(), relay, context.status());
+        this.upstream = upstreams.create(context, loop, relay);
     }
 
     @Override
-    public void start() {
-        throw new UnsupportedOperationException("RTSP relay not built yet");
+    public void start() throws Exception {
+        server.start();
+        upstream.start();
+    }
+
+    /** The bound client-facing port (useful when configured as 0). */
+    public int port() {
+        return server.port();
+    }
+
+    public Relay relay() {
+        return relay;
     }
 
     @Override
     public void reconnect() {
+        upstream.reconnect();
     }
 
     @Override
     public void close() {
+        upstream.close();
+        server.close();
+        relay.close();
     }
+
+    private static final Upstream.Factory UNAVAILABLE = (c, l, r) -> {
+        throw new UnsupportedOperationException("RTSP upstream not built yet");
+    };
 }

@@ -1,0 +1,84 @@
+package com.pandaproxy.rtsp.relay;
+
+import com.pandaproxy.fanout.JoinCache;
+import com.pandaproxy.rtsp.rtp.H264Packets;
+import com.pandaproxy.rtsp.rtp.H264Parameters;
+import com.pandaproxy.rtsp.rtp.Rtp;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The packets since the last keyframe, so a joining client starts decoding at once. Bounded
+ * ({@link #MAX_PACKETS}, {@link #MAX_BYTES}): past that it holds nothing until the next keyframe.
+ * When the keyframe does not begin with its SPS (the printer gave the parameter sets only in
+ * SDP), a STAP-A with the SDP's SPS/PPS is put first, numbered just before the keyframe, so a
+ * joining decoder has them in band too. Used only on the relay's event loop.
+ */
+final class KeyframeCache implements JoinCache<RelayPacket> {
+    static final int MAX_PACKETS = 500;
+    static final int MAX_BYTES = 2 * 1024 * 1024;
+
+    private final ByteBufAllocator alloc;
+    private final List<RelayPacket> packets = new ArrayList<>();
+    private H264Parameters parameters = new H264Parameters(List.of(), List.of());
+    private int videoTrack = -1;
+    private boolean recording;
+    private int bytes;
+
+    KeyframeCache(ByteBufAllocator alloc) {
+        this.alloc = alloc;
+    }
+
+    /** The H.264 track and its out-of-band parameter sets (from SDP). */
+    void video(int track, H264Parameters params) {
+        this.videoTrack = track;
+        this.parameters = params;
+    }
+
+    @Override
+    public void record(RelayPacket unit, boolean syncPoint) {
+        if (syncPoint) {
+            clear();
+            recording = true;
+            ByteBuf rtp = unit.content();
+            if (unit.track() == videoTrack && !parameters.isEmpty() && H264Packets.nalType(Rtp.payload(rtp)) != H264Packets.NAL_SPS) {
+                ByteBuf ps = Rtp.build(alloc, Rtp.payloadType(rtp), false, (Rtp.sequence(rtp) - 1) & 0xFFFF,
+                        Rtp.timestamp(rtp), Rtp.ssrc(rtp), H264Packets.stapA(parameters.all()));
+                add(new RelayPacket(unit.track(), ps));
+            }
+        }
+        if (!recording) {
+            return;
+        }
+        if (packets.size() >= MAX_PACKETS || bytes + unit.content().readableBytes() > MAX_BYTES) {
+            clear();
+            return;
+        }
+        add(unit.retain());
+    }
+
+    private void add(RelayPacket p) {
+        packets.add(p);
+        bytes += p.content().readableBytes();
+    }
+
+    @Override
+    public List<RelayPacket> replay() {
+        return Collections.unmodifiableList(packets);
+    }
+
+    @Override
+    public void clear() {
+        packets.forEach(RelayPacket::release);
+        packets.clear();
+        bytes = 0;
+        recording = false;
+    }
+
+    int size() {
+        return packets.size();
+    }
+}

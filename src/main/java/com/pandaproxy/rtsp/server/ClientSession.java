@@ -1,0 +1,183 @@
+package com.pandaproxy.rtsp.server;
+
+import com.pandaproxy.fanout.Sink;
+import com.pandaproxy.rtsp.InterleavedEncoder;
+import com.pandaproxy.rtsp.relay.RelayPacket;
+import com.pandaproxy.rtsp.relay.TrackClock;
+import com.pandaproxy.rtsp.rtp.Rtcp;
+import com.pandaproxy.rtsp.rtp.Rtp;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One client's RTSP session: the tracks it set up and how each is carried (interleaved channels
+ * on its TCP connection, or UDP to its ports), its place in the relay ({@link #sink}), and when it
+ * was last heard from. Bound to the connection that created it.
+ */
+final class ClientSession {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** How one track reaches the client. For TCP the addresses are null; for UDP the channels are -1. */
+    record TrackTransport(int track, int rtpChannel, int rtcpChannel, InetSocketAddress rtpAddress,
+                          InetSocketAddress rtcpAddress) {
+        boolean tcp() {
+            return rtpAddress == null;
+        }
+    }
+
+    private final String id;
+    private final Channel channel;
+    private final UdpTransport udp;
+    private final Map<Integer, TrackTransport> tracks = new TreeMap<>();
+    private final Sink<RelayPacket> sink = new SessionSink();
+    private volatile TrackTransport[] byTrack = new TrackTransport[0];
+    private volatile long lastSeenNanos = System.nanoTime();
+    private boolean playing;
+    private boolean counted;
+    // per track, written only on the relay's loop, read for sender reports
+    private final long[] packets = new long[16];
+    private final long[] octets = new long[16];
+
+    ClientSession(Channel channel, UdpTransport udp) {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        this.id = HexFormat.of().formatHex(b).toUpperCase();
+        this.channel = channel;
+        this.udp = udp;
+    }
+
+    String id() {
+        return id;
+    }
+
+    void touch() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    boolean isTcp() {
+        return tracks.values().stream().allMatch(TrackTransport::tcp);
+    }
+
+    Map<Integer, TrackTransport> tracks() {
+        return tracks;
+    }
+
+    void setUp(TrackTransport t) {
+        if (t.track() >= packets.length) {
+            throw new IllegalArgumentException("track number too high");
+        }
+        tracks.put(t.track(), t);
+        TrackTransport[] arr = new TrackTransport[tracks.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1];
+        tracks.values().forEach(v -> arr[v.track()] = v);
+        byTrack = arr;
+        if (!t.tcp()) {
+            udp.register(t.rtcpAddress(), this);
+        }
+    }
+
+    List<Integer> trackList() {
+        return List.copyOf(tracks.keySet());
+    }
+
+    Sink<RelayPacket> sink() {
+        return sink;
+    }
+
+    boolean playing() {
+        return playing;
+    }
+
+    void playing(boolean p) {
+        playing = p;
+    }
+
+    /** Whether this session was counted as a connected client (to uncount it once). */
+    boolean markCounted() {
+        if (counted) {
+            return false;
+        }
+        counted = true;
+        return true;
+    }
+
+    boolean counted() {
+        return counted;
+    }
+
+    void release() {
+        for (TrackTransport t : tracks.values()) {
+            if (!t.tcp()) {
+                udp.unregister(t.rtcpAddress(), this);
+            }
+        }
+    }
+
+    /** Sends an RTCP sender report for every track that has seen packets. */
+    void sendReports(java.util.function.IntFunction<TrackClock> clocks) {
+        long nanos = System.nanoTime();
+        long ntp = Rtcp.ntp(System.currentTimeMillis());
+        for (TrackTransport t : byTrack) {
+            if (t == null) {
+                continue;
+            }
+            TrackClock clock = clocks.apply(t.track());
+            TrackClock.Position pos = clock == null ? null : clock.position();
+            if (pos == null || packets[t.track()] == 0) {
+                continue;
+            }
+            ByteBuf sr = Rtcp.senderReport(channel.alloc(), clock.ssrc(), ntp, pos.timestampAt(nanos),
+                    packets[t.track()], octets[t.track()]);
+            if (t.tcp()) {
+                channel.writeAndFlush(Unpooled.wrappedBuffer(
+                        InterleavedEncoder.header(channel.alloc(), t.rtcpChannel(), sr.readableBytes()), sr));
+            } else {
+                udp.rtcp().writeAndFlush(new DatagramPacket(sr, t.rtcpAddress()));
+            }
+        }
+    }
+
+    /** Writes relayed packets of the tracks this client set up, sharing the packet buffer. */
+    private final class SessionSink extends Sink<RelayPacket> {
+        @Override
+        protected boolean writable() {
+            return isTcpFast() ? channel.isWritable() : udp.rtp().isWritable();
+        }
+
+        private boolean isTcpFast() {
+            TrackTransport[] a = byTrack;
+            return a.length == 0 || a[a.length - 1] == null || a[a.length - 1].tcp();
+        }
+
+        @Override
+        protected void write(RelayPacket unit) {
+            TrackTransport[] a = byTrack;
+            int track = unit.track();
+            TrackTransport t = track < a.length ? a[track] : null;
+            if (t == null) {
+                return;
+            }
+            ByteBuf rtp = unit.content();
+            int len = rtp.readableBytes();
+            packets[track]++;
+            octets[track] += len - Rtp.FIXED_HEADER;
+            if (t.tcp()) {
+                ByteBuf header = InterleavedEncoder.header(channel.alloc(), t.rtpChannel(), len);
+                channel.writeAndFlush(Unpooled.wrappedBuffer(header, rtp.retainedDuplicate()), channel.voidPromise());
+            } else {
+                udp.rtp().writeAndFlush(new DatagramPacket(rtp.retainedDuplicate(), t.rtpAddress()), udp.rtp().voidPromise());
+            }
+        }
+    }
+}
