@@ -27,7 +27,7 @@ public final class RtspProxy implements CameraProxy {
     private final Upstream upstream;
 
     public RtspProxy(ProxyContext context) {
-        this(context, UNAVAILABLE, SESSION_TIMEOUT);
+        this(context, RtspUpstream::new, SESSION_TIMEOUT);
     }
 
     /** For tests: another upstream (e.g. a double feeding packets) and session timeout. */
@@ -68,8 +68,4 @@ public final class RtspProxy implements CameraProxy {
         server.close();
         relay.close();
     }
-
-    private static final Upstream.Factory UNAVAILABLE = (c, l, r) -> {
-        throw new UnsupportedOperationException("RTSP upstream not built yet");
-    };
 }

@@ -35,6 +35,12 @@ final class UdpTransport implements AutoCloseable {
         UdpTransport[] self = new UdpTransport[1];
         Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    // stateless and bound to both ports (and to every candidate port tried)
+                    @Override
+                    public boolean isSharable() {
+                        return true;
+                    }
+
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
                         UdpTransport t = self[0];
