@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * event loop), rewrites each packet once to the proxy's own numbering ({@link TrackClock}),
  * decides whether it is a place a client can start decoding, and publishes it to every client
  * through one {@link Fanout}. Tracks and clocks survive upstream reconnects as long as the
- * printer describes the same tracks.
+ * printer describes the same tracks; each upstream session is relayed from its first keyframe
+ * on, so clients see one continuous, decodable stream across printer restarts.
  */
 public final class Relay implements UpstreamListener {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
@@ -43,6 +44,7 @@ public final class Relay implements UpstreamListener {
     private int videoTrack = -1;
     private long auTimestamp = -1;
     private boolean auHasKeyframe;
+    private boolean awaitingKeyframe = true;
     private int badPackets;
 
     public Relay(EventLoop loop, ByteBufAllocator alloc, StatusBoard status) {
@@ -144,6 +146,7 @@ public final class Relay implements UpstreamListener {
         clocks = List.copyOf(next);
         cache.video(videoTrack, params);
         auTimestamp = -1;
+        awaitingKeyframe = true;
         lastSdp = described;
         sdp = described;
         for (Promise<Sdp> p : new ArrayList<>(waiting)) {
@@ -165,8 +168,15 @@ public final class Relay implements UpstreamListener {
                 }
                 return;
             }
-            c.get(track).rewrite(data, System.nanoTime());
             boolean sync = syncPoint(track, data);
+            if (awaitingKeyframe) {
+                if (!sync) {
+                    // a new upstream session starts where clients can decode: nothing before is numbered
+                    return;
+                }
+                awaitingKeyframe = false;
+            }
+            c.get(track).rewrite(data, System.nanoTime());
             int bytes = data.readableBytes();
             if (track == videoTrack && Rtp.marker(data)) {
                 status.frame(bytes);
@@ -206,11 +216,11 @@ public final class Relay implements UpstreamListener {
     @Override
     public void disconnected() {
         sdp = null;
-        // what comes after a reconnect needs a keyframe; an old cache would replay a stale picture
+        // an old cache would replay a stale picture; the next session starts at a keyframe
         fanout.clearCache();
-        fanout.resync();
         clocks.forEach(TrackClock::restart);
         auTimestamp = -1;
+        awaitingKeyframe = true;
     }
 
     /** Detaches every sink and drops the cache (shutdown). */
