@@ -67,7 +67,21 @@ public final class Application implements AutoCloseable {
             }
             throw e;
         }
+        if (simulator instanceof RtspSimulator && proxy instanceof RtspProxy rtsp) {
+            logDemoUrls(config, rtsp.port());
+        }
         return new Application(config, group, simulator, proxy, status);
+    }
+
+    /** What to open against the RTSP demo; the code is shown only when it is the built-in demo value. */
+    private static void logDemoUrls(Config config, int port) {
+        String code = config.accessCode().reveal().equals(Cli.DEMO_ACCESS_CODE) ? Cli.DEMO_ACCESS_CODE : "<access code>";
+        String rtsp = "rtsp://" + Config.USERNAME + ":" + code + "@127.0.0.1:" + port + "/stream";
+        String rtsps = "rtsps://" + Config.USERNAME + ":" + code + "@127.0.0.1:" + port + "/streaming/live/1";
+        LOG.info("Demo: open the proxy's stream with");
+        LOG.info("  ffplay -rtsp_transport tcp \"{}\"", rtsp);
+        LOG.info("  ffplay \"{}\"   (RTSPS, the printer's own URL form)", rtsps);
+        LOG.info("  vlc \"{}\"   (a VLC built with live555)", rtsp);
     }
 
     public Config config() {

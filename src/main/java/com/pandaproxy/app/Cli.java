@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Camera proxy for BambuLab printers: one connection to the printer, any number of clients.")
 public final class Cli {
+    /** The access code of --demo when none is given: a fixed demo value, not a secret. */
+    public static final String DEMO_ACCESS_CODE = "12345678";
     /** Option long name → environment variable. */
     static final Map<String, String> ENV = new LinkedHashMap<>();
 
@@ -111,7 +113,7 @@ public final class Cli {
             }
         } else {
             ip = "127.0.0.1";
-            code = code == null || code.isEmpty() ? "12345678" : code;
+            code = code == null || code.isEmpty() ? DEMO_ACCESS_CODE : code;
             mode = demoMode.equals("rtsp") ? CameraMode.RTSP : CameraMode.CHAMBER;
         }
         validateAccessCode(code);
