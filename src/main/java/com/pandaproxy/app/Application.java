@@ -73,8 +73,21 @@ public final class Application implements AutoCloseable {
                     ? Config.DEMO_ACCESS_CODE : "(the one given with --access-code)";
             LOG.info("Demo ready: connect a chamber-image client to 127.0.0.1:{} (or this machine's address), user {}, access code {}",
                     config.chamberPort(), Config.USERNAME, code);
+        } else if (config.demo() != null) {
+            logDemoUrls(config, config.rtspPort());
         }
         return new Application(config, group, simulator, printer, status);
+    }
+
+    /** What to open against the RTSP demo; the code is shown only when it is the built-in demo value. */
+    private static void logDemoUrls(Config config, int port) {
+        String code = config.accessCode().reveal().equals(Cli.DEMO_ACCESS_CODE) ? Cli.DEMO_ACCESS_CODE : "<access code>";
+        String rtsp = "rtsp://" + Config.USERNAME + ":" + code + "@127.0.0.1:" + port + "/stream";
+        String rtsps = "rtsps://" + Config.USERNAME + ":" + code + "@127.0.0.1:" + port + "/streaming/live/1";
+        LOG.info("Demo: open the proxy's stream with");
+        LOG.info("  ffplay -rtsp_transport tcp \"{}\"", rtsp);
+        LOG.info("  ffplay \"{}\"   (RTSPS, the printer's own URL form)", rtsps);
+        LOG.info("  vlc \"{}\"   (a VLC built with live555)", rtsp);
     }
 
     public Config config() {

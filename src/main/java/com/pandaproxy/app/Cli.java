@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Camera proxy for BambuLab printers: one connection to the printer, any number of clients.")
 public final class Cli {
+    /** The access code of --demo when none is given: a fixed demo value, not a secret. */
+    public static final String DEMO_ACCESS_CODE = Config.DEMO_ACCESS_CODE;
     /** Option long name → environment variable. */
     static final Map<String, String> ENV = new LinkedHashMap<>();
 

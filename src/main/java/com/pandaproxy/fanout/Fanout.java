@@ -74,14 +74,6 @@ public final class Fanout<U extends ReferenceCounted> {
         run(cache::clear);
     }
 
-    /**
-     * Makes every attached sink wait for the next sync point, e.g. when the upstream restarted
-     * mid-stream and what follows cannot be decoded without a keyframe. Thread-safe.
-     */
-    public void resync() {
-        run(() -> sinks.forEach(Sink::resync));
-    }
-
     /** Snapshot of the attached sinks, for closing them on shutdown. Thread-safe. */
     public List<Sink<U>> sinks() {
         if (executor.inEventLoop()) {

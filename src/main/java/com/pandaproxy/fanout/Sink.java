@@ -33,11 +33,6 @@ public abstract class Sink<U> {
         write(unit);
     }
 
-    /** Called on the fan-out's executor: drop units until the next sync point (e.g. after an upstream reconnect). */
-    final void resync() {
-        waitingForSync = true;
-    }
-
     /** Units this client lost because it was slow or joined between sync points. */
     public final long dropped() {
         return dropped;

@@ -27,17 +27,17 @@ public final class RtspProxy implements CameraProxy {
     private final Upstream upstream;
 
     public RtspProxy(ProxyContext context) {
-        this(context, UNAVAILABLE, SESSION_TIMEOUT);
+        this(context, RtspUpstream::new, SESSION_TIMEOUT, DESCRIBE_WAIT);
     }
 
-    /** For tests: another upstream (e.g. a double feeding packets) and session timeout. */
-    public RtspProxy(ProxyContext context, Upstream.Factory upstreams, Duration sessionTimeout) {
+    /** For tests: another upstream (e.g. a double feeding packets), shorter timeouts. */
+    public RtspProxy(ProxyContext context, Upstream.Factory upstreams, Duration sessionTimeout, Duration describeWait) {
         Config config = context.config();
         EventLoop loop = context.group().next();
         this.relay = new Relay(loop, PooledByteBufAllocator.DEFAULT, context.status());
         ServerAuthenticator auth = new ServerAuthenticator(REALM, Config.USERNAME, config.accessCode().reveal());
         this.server = new RtspServer(new RtspServer.Settings(config.bindAddress(), config.rtspPort(),
-                context.tls().server(), auth, context.authThrottle(), config.maxClients(), sessionTimeout, DESCRIBE_WAIT),
+                context.tls().server(), auth, context.authThrottle(), config.maxClients(), sessionTimeout, describeWait),
                 context.group(), relay, context.status());
         this.upstream = upstreams.create(context, loop, relay);
     }
@@ -68,8 +68,4 @@ public final class RtspProxy implements CameraProxy {
         server.close();
         relay.close();
     }
-
-    private static final Upstream.Factory UNAVAILABLE = (c, l, r) -> {
-        throw new UnsupportedOperationException("RTSP upstream not built yet");
-    };
 }

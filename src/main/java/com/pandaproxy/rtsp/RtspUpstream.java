@@ -170,18 +170,13 @@ public final class RtspUpstream implements Upstream {
         });
     }
 
-    /** The first RTP packet of a session: streaming. Every packet feeds the watchdog and the status board. */
-    void rtpReceived(int bytes, boolean marker) {
+    /** The first RTP packet of a session: streaming. Every packet feeds the watchdog (the relay counts frames). */
+    void rtpReceived() {
         lastRtpNanos = System.nanoTime();
         if (!streaming) {
             streaming = true;
             backoff.reset();
             report(UpstreamState.STREAMING, null);
-        }
-        if (marker) {
-            status.frame(bytes);
-        } else {
-            status.bytes(bytes);
         }
     }
 

@@ -170,7 +170,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
-        owner.rtpReceived(data.readableBytes(), Rtp.marker(data));
+        owner.rtpReceived();
         listener.packet(t, false, data);
     }
 

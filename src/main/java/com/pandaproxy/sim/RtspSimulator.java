@@ -7,6 +7,7 @@ import com.pandaproxy.rtsp.auth.ServerAuthenticator;
 import com.pandaproxy.tls.ServerCertificate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -116,7 +117,12 @@ public final class RtspSimulator implements SimulatedPrinter {
                         ch.pipeline().addLast("printer", new SimulatorConnection(RtspSimulator.this));
                     }
                 });
-        Channel ch = b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted)).syncUninterruptibly().channel();
+        ChannelFuture f = b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted)).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IllegalStateException("simulated printer cannot listen on 127.0.0.1:" + wanted + ": "
+                    + f.cause().getMessage(), f.cause());
+        }
+        Channel ch = f.channel();
         port = ((InetSocketAddress) ch.localAddress()).getPort();
         server = ch;
     }
@@ -141,10 +147,31 @@ public final class RtspSimulator implements SimulatedPrinter {
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
-    /** Like the printer coming back: listens again on the same port. */
+    /**
+     * Like the printer coming back: listens again on the same port. The JDK frees a closed
+     * listening socket only at the selector's next turn, so a bind right after {@link #stop} may
+     * briefly find the port still taken: retried for up to 3 s.
+     */
     public void restart() {
-        if (server == null) {
-            bind(port);
+        if (server != null) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (true) {
+            try {
+                bind(port);
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

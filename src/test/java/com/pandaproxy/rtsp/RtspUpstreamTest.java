@@ -86,7 +86,6 @@ class RtspUpstreamTest {
         assertEquals(7, recorder.firstNalType, "starts with the SPS before an IDR");
         assertEquals(0, recorder.sequenceGaps.get());
         assertEquals(0, recorder.orderErrors.get());
-        assertTrue(status.snapshot().lastFrame() != null);
     }
 
     @Test

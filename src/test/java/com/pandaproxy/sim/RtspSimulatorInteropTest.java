@@ -15,7 +15,7 @@ class RtspSimulatorInteropTest {
         try (RtspSimulator sim = RtspSimulator.start(0, CODE, RtspSimulator.Auth.DIGEST)) {
             String url = "rtsps://bblp:" + CODE + "@127.0.0.1:" + sim.port() + RtspSimulator.PATH;
             RtspPlayers.assertFfprobeSeesH264(url, Transport.TCP);
-            RtspPlayers.assertFfmpegDecodes(url, Transport.TCP, 20);
+            RtspPlayers.assertFfmpegDecodesCleanly(url, Transport.TCP, 20);
         }
     }
 

@@ -41,15 +41,30 @@ public final class RtspPlayers {
 
     /** ffmpeg decodes at least {@code frames} video frames (to the null muxer). */
     public static void assertFfmpegDecodes(String url, Transport transport, int frames) {
+        ffmpeg(url, transport, frames);
+    }
+
+    /**
+     * Like {@link #assertFfmpegDecodes}, and the decoder reported nothing wrong: the stream began
+     * at a keyframe with its parameter sets and lost nothing (no concealment, no missing PPS).
+     */
+    public static void assertFfmpegDecodesCleanly(String url, Transport transport, int frames) {
+        Programs.Run run = ffmpeg(url, transport, frames);
+        List<String> complaints = run.output().lines().filter(l -> !l.contains("=")).toList();
+        Assertions.assertTrue(complaints.isEmpty(), "decoder complaints: " + complaints);
+    }
+
+    private static Programs.Run ffmpeg(String url, Transport transport, int frames) {
         Programs.Run run = Programs.run(List.of(Interop.require("ffmpeg").toString(),
-                "-nostdin", "-v", "error", "-rtsp_transport", lower(transport), "-i", url,
-                "-an", "-frames:v", String.valueOf(frames), "-f", "null", "-", "-progress", "pipe:1", "-nostats"), TIMEOUT);
+                "-nostdin", "-v", "error", "-nostats", "-progress", "pipe:1", "-rtsp_transport", lower(transport), "-i", url,
+                "-an", "-frames:v", String.valueOf(frames), "-f", "null", "-"), TIMEOUT);
         int decoded = 0;
         Matcher m = FRAME.matcher(run.output());
         while (m.find()) {
             decoded = Math.max(decoded, Integer.parseInt(m.group(1)));
         }
         Assertions.assertTrue(run.ok() && decoded >= frames, "decoded " + decoded + " frames; " + run.describe());
+        return run;
     }
 
     /**

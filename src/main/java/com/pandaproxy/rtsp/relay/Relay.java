@@ -16,6 +16,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * event loop), rewrites each packet once to the proxy's own numbering ({@link TrackClock}),
  * decides whether it is a place a client can start decoding, and publishes it to every client
  * through one {@link Fanout}. Tracks and clocks survive upstream reconnects as long as the
- * printer describes the same tracks.
+ * printer describes the same tracks; each upstream session is relayed from its first keyframe
+ * on, so clients see one continuous, decodable stream across printer restarts.
  */
 public final class Relay implements UpstreamListener {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
@@ -36,6 +39,8 @@ public final class Relay implements UpstreamListener {
     private final KeyframeCache cache;
     private final Fanout<RelayPacket> fanout;
     private final List<Promise<Sdp>> waiting = new ArrayList<>();
+    private final Set<RelaySink> sinks = new LinkedHashSet<>();
+    private boolean flushScheduled;
 
     private volatile Sdp sdp;
     private volatile Sdp lastSdp;
@@ -43,6 +48,7 @@ public final class Relay implements UpstreamListener {
     private int videoTrack = -1;
     private long auTimestamp = -1;
     private boolean auHasKeyframe;
+    private boolean awaitingKeyframe = true;
     private int badPackets;
 
     public Relay(EventLoop loop, ByteBufAllocator alloc, StatusBoard status) {
@@ -91,7 +97,7 @@ public final class Relay implements UpstreamListener {
      * replay, else the next live packets), runs {@code beforeFirstPacket} (which writes the PLAY
      * response, so it precedes every packet on the wire), then attaches the sink.
      */
-    public void attach(Sink<RelayPacket> sink, IntFunction<String> trackUrl, List<Integer> tracks,
+    public void attach(RelaySink sink, IntFunction<String> trackUrl, List<Integer> tracks,
                        java.util.function.Consumer<List<RtpInfo>> beforeFirstPacket) {
         loop.execute(() -> {
             List<RtpInfo> info = new ArrayList<>();
@@ -111,12 +117,15 @@ public final class Relay implements UpstreamListener {
                 info.add(entry);
             }
             beforeFirstPacket.accept(info);
+            sinks.add(sink);
             fanout.add(sink);
+            sink.flush();
         });
     }
 
-    public void detach(Sink<RelayPacket> sink) {
+    public void detach(RelaySink sink) {
         fanout.remove(sink);
+        loop.execute(() -> sinks.remove(sink));
     }
 
     public int sinks() {
@@ -144,6 +153,7 @@ public final class Relay implements UpstreamListener {
         clocks = List.copyOf(next);
         cache.video(videoTrack, params);
         auTimestamp = -1;
+        awaitingKeyframe = true;
         lastSdp = described;
         sdp = described;
         for (Promise<Sdp> p : new ArrayList<>(waiting)) {
@@ -165,8 +175,15 @@ public final class Relay implements UpstreamListener {
                 }
                 return;
             }
-            c.get(track).rewrite(data, System.nanoTime());
             boolean sync = syncPoint(track, data);
+            if (awaitingKeyframe) {
+                if (!sync) {
+                    // a new upstream session starts where clients can decode: nothing before is numbered
+                    return;
+                }
+                awaitingKeyframe = false;
+            }
+            c.get(track).rewrite(data, System.nanoTime());
             int bytes = data.readableBytes();
             if (track == videoTrack && Rtp.marker(data)) {
                 status.frame(bytes);
@@ -174,8 +191,20 @@ public final class Relay implements UpstreamListener {
                 status.bytes(bytes);
             }
             fanout.publish(new RelayPacket(track, data.retain()), sync);
+            if (!flushScheduled) {
+                // runs after the current read's packets: one flush per client per burst
+                flushScheduled = true;
+                loop.execute(this::flushSinks);
+            }
         } finally {
             data.release();
+        }
+    }
+
+    private void flushSinks() {
+        flushScheduled = false;
+        for (RelaySink s : sinks) {
+            s.flush();
         }
     }
 
@@ -206,11 +235,11 @@ public final class Relay implements UpstreamListener {
     @Override
     public void disconnected() {
         sdp = null;
-        // what comes after a reconnect needs a keyframe; an old cache would replay a stale picture
+        // an old cache would replay a stale picture; the next session starts at a keyframe
         fanout.clearCache();
-        fanout.resync();
         clocks.forEach(TrackClock::restart);
         auTimestamp = -1;
+        awaitingKeyframe = true;
     }
 
     /** Detaches every sink and drops the cache (shutdown). */
@@ -219,6 +248,7 @@ public final class Relay implements UpstreamListener {
             for (Sink<RelayPacket> s : fanout.sinks()) {
                 fanout.remove(s);
             }
+            sinks.clear();
             cache.clear();
             waiting.forEach(p -> p.tryFailure(new IllegalStateException("closed")));
             waiting.clear();

@@ -2,6 +2,7 @@ package com.pandaproxy.rtsp.server;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -23,28 +24,36 @@ final class UdpTransport implements AutoCloseable {
 
     private final Channel rtp;
     private final Channel rtcp;
-    private final Map<InetSocketAddress, ClientSession> byRtcpAddress = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, ClientSession> byRtcpAddress;
 
-    private UdpTransport(Channel rtp, Channel rtcp) {
+    private UdpTransport(Channel rtp, Channel rtcp, Map<InetSocketAddress, ClientSession> byRtcpAddress) {
         this.rtp = rtp;
         this.rtcp = rtcp;
+        this.byRtcpAddress = byRtcpAddress;
+    }
+
+    /** Incoming datagrams on either port: a known client's RTCP keeps its session alive; the rest is ignored. */
+    @ChannelHandler.Sharable
+    private static final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Map<InetSocketAddress, ClientSession> sessions;
+
+        Receiver(Map<InetSocketAddress, ClientSession> sessions) {
+            this.sessions = sessions;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ClientSession s = sessions.get(packet.sender());
+            if (s != null) {
+                s.touch();
+            }
+        }
     }
 
     /** Binds an even/odd pair of ports (falling back to any two) on the address. */
     static UdpTransport bind(EventLoopGroup group, String address) throws InterruptedException {
-        UdpTransport[] self = new UdpTransport[1];
-        @io.netty.channel.ChannelHandler.Sharable
-        class Touch extends SimpleChannelInboundHandler<DatagramPacket> {
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-                UdpTransport t = self[0];
-                ClientSession s = t == null ? null : t.byRtcpAddress.get(packet.sender());
-                if (s != null) {
-                    s.touch();
-                }
-            }
-        }
-        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Touch());
+        Map<InetSocketAddress, ClientSession> sessions = new ConcurrentHashMap<>();
+        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Receiver(sessions));
         Channel first = null;
         for (int i = 0; i < ATTEMPTS; i++) {
             Channel a = b.bind(address, 0).sync().channel();
@@ -55,8 +64,7 @@ final class UdpTransport implements AutoCloseable {
                     if (first != null) {
                         first.close();
                     }
-                    self[0] = new UdpTransport(a, second.channel());
-                    return self[0];
+                    return new UdpTransport(a, second.channel(), sessions);
                 }
             }
             if (first == null) {
@@ -66,8 +74,7 @@ final class UdpTransport implements AutoCloseable {
             }
         }
         LOG.debug("No consecutive UDP port pair found; using two unrelated ports");
-        self[0] = new UdpTransport(first, b.bind(address, 0).sync().channel());
-        return self[0];
+        return new UdpTransport(first, b.bind(address, 0).sync().channel(), sessions);
     }
 
     int rtpPort() {
