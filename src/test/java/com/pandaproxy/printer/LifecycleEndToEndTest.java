@@ -8,7 +8,6 @@ import com.pandaproxy.app.Config;
 import com.pandaproxy.chamber.ChamberProxy;
 import com.pandaproxy.chamber.ChamberTimings;
 import com.pandaproxy.rtsp.RtspProxy;
-import com.pandaproxy.rtsp.RtspUpstream;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.Await;
@@ -81,7 +80,7 @@ class LifecycleEndToEndTest {
         ChamberTimings timings = ChamberTimings.DEFAULT.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
         Printer p = new Printer(ctx, type -> {
             CameraProxy proxy = type == CameraType.CHAMBER ? new ChamberProxy(ctx, timings)
-                    : new RtspProxy(ctx, RtspUpstream.FACTORY, RtspProxy.SESSION_TIMEOUT);
+                    : new RtspProxy(ctx);
             made.add(proxy);
             return proxy;
         }, FAST);
