@@ -16,6 +16,8 @@ import com.pandaproxy.tls.Tls;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslProvider;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +53,10 @@ public final class Application implements AutoCloseable {
             }
             LOG.info("Demo: simulated {} printer on 127.0.0.1:{}", config.demo(), simulator.port());
         }
+        // loading the native TLS engine takes a few hundred ms at start: overlap it with the certificate
+        CompletableFuture<SslProvider> provider = CompletableFuture.supplyAsync(Tls::defaultProvider);
         ServerCertificate identity = ServerCertificate.loadOrCreate(config.dataDir(), config.bindAddress());
-        Tls tls = new Tls(identity, Tls.defaultProvider());
+        Tls tls = new Tls(identity, provider.join());
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
         ProxyContext context = new ProxyContext(config, tls, group, status, new AuthThrottle());
