@@ -147,6 +147,10 @@ public final class Printer implements PrinterControl, AutoCloseable {
         });
     }
 
+    /**
+     * Probes both ports and switches proxy if the type changed. A proxy that is streaming answers
+     * the question itself (its printer is there and speaks its protocol), so nothing is probed.
+     */
     @Override
     public void redetect() {
         run(() -> {
