@@ -86,6 +86,9 @@ final class Upstream {
 
     /** Stops for good; returns once the connection is closed (or after half a second). */
     void close() {
+        if (loop.isShuttingDown()) {
+            return; // the event loops are already stopping: nothing left to close on them
+        }
         loop.submit(() -> {
             closed = true;
             drop();

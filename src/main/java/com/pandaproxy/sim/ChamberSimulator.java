@@ -146,6 +146,19 @@ public final class ChamberSimulator implements SimulatedPrinter {
         }
     }
 
+    /**
+     * Sends {@code bytes} to the viewer between two frames, as a TLS record of their own: lets a
+     * test play a printer that sends a broken frame or garbage. Returns false without a viewer.
+     */
+    public boolean inject(byte[] bytes) {
+        Channel v = viewer;
+        if (v == null) {
+            return false;
+        }
+        v.writeAndFlush(Unpooled.wrappedBuffer(bytes)).syncUninterruptibly();
+        return true;
+    }
+
     /** TCP connections accepted so far. */
     public int connections() {
         return connections.get();

@@ -52,11 +52,20 @@ import java.util.regex.Pattern;
  */
 public final class ChamberBenchmark {
     static final String CODE = "31415926";
-    /** The JVM flags the Docker image uses (see BENCHMARKS.md). */
-    static final List<String> DOCKER_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx24m", "-Xss256k",
+    /**
+     * The JVM flags for the Docker image (BENCHMARKS.md, chamber): small serial-GC heap with a small
+     * young generation, C1 only, bounded direct memory, code cache and metaspace, no perf-data file.
+     * The image also sets {@link #DOCKER_ENV} (fewer glibc malloc arenas).
+     */
+    static final List<String> DOCKER_FLAGS = List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx16m", "-Xmn2m", "-Xss256k",
             "-XX:MaxDirectMemorySize=24m", "-XX:ReservedCodeCacheSize=16m", "-XX:TieredStopAtLevel=1",
-            "-XX:MaxMetaspaceSize=32m", "-XX:CICompilerCount=1", "-Dio.netty.allocator.numDirectArenas=1",
-            "-Dio.netty.allocator.numHeapArenas=1");
+            "-XX:CICompilerCount=1", "-XX:MaxMetaspaceSize=32m", "-XX:-UsePerfData");
+    static final java.util.Map<String, String> DOCKER_ENV = java.util.Map.of("MALLOC_ARENA_MAX", "2");
+
+    /** More JVM flags for the proxy (after the flag set), e.g. to try a setting. */
+    private static List<String> extraFlags = List.of();
+    /** Print the proxy's native memory summary (jcmd VM.native_memory) after each flag set and engine. */
+    private static boolean nmt;
 
     private ChamberBenchmark() {
     }
@@ -74,6 +83,8 @@ public final class ChamberBenchmark {
                 case "--engines" -> engines = List.of(args[i + 1].split(","));
                 case "--flags" -> flagSets = List.of(args[i + 1].split(","));
                 case "--jar" -> jar = args[i + 1];
+                case "--jvm" -> extraFlags = List.of(args[i + 1].trim().split("\\s+"));
+                case "--nmt" -> nmt = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -105,7 +116,8 @@ public final class ChamberBenchmark {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path dataDir = Files.createTempDirectory("pandaproxy-bench");
+        Files.createDirectories(Path.of("target"));
+        Path dataDir = Files.createTempDirectory(Path.of("target"), "bench-");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (flags.equals("docker")) {
             command.addAll(DOCKER_FLAGS);
@@ -113,11 +125,19 @@ public final class ChamberBenchmark {
         if (engine.equals("jdk")) {
             command.add("-Dio.netty.handler.ssl.noOpenSsl=true");
         }
+        command.addAll(extraFlags);
+        if (nmt) {
+            command.add("-XX:NativeMemoryTracking=summary");
+        }
         command.addAll(List.of("-jar", jar, "--printer-ip", "127.0.0.1", "--printer-chamber-port", String.valueOf(sim.port()),
                 "--access-code", CODE, "--camera", "chamber", "--bind", "127.0.0.1", "--chamber-port", String.valueOf(port),
                 "--data-dir", dataDir.toString(), "--max-clients", "1000"));
         Path log = dataDir.resolve("proxy.log");
-        Process proxy = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (flags.equals("docker")) {
+            builder.environment().putAll(DOCKER_ENV);
+        }
+        Process proxy = builder.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(log).contains("Streaming from the printer camera")) {
@@ -129,6 +149,17 @@ public final class ChamberBenchmark {
             String used = Files.readString(log).contains("OPENSSL") ? "openssl" : "jdk";
             for (int n : counts) {
                 measure(used, flags, n, port, proxy.pid(), sim, group, ssl, seconds, aesBytesPerSecond);
+            }
+            if (nmt) {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(proxy.pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
+                System.out.println(new String(jcmd.getInputStream().readAllBytes()));
+                jcmd.waitFor();
+                System.out.println(Files.readString(Path.of("/proc/" + proxy.pid() + "/smaps_rollup")));
+                Process pmap = new ProcessBuilder("sh", "-c", "pmap -x " + proxy.pid() + " | sort -n -k3 | tail -25")
+                        .redirectErrorStream(true).start();
+                System.out.println(new String(pmap.getInputStream().readAllBytes()));
+                pmap.waitFor();
             }
         } finally {
             proxy.destroy();

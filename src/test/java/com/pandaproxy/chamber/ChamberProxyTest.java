@@ -336,6 +336,28 @@ class ChamberProxyTest {
     }
 
     @Test
+    void aBrokenFrameIsDroppedAndCountedAndNonsenseMeansReconnect() throws Exception {
+        StrictClient a = client();
+        assertEquals(2, a.take(2, WAIT).size());
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 0};
+        byte[] notJpeg = new byte[FrameHeader.LENGTH + png.length];
+        System.arraycopy(FrameHeader.encode(png.length), 0, notJpeg, 0, FrameHeader.LENGTH);
+        System.arraycopy(png, 0, notJpeg, FrameHeader.LENGTH, png.length);
+        assertTrue(sim.inject(notJpeg));
+        Await.until("the bad frame counted", WAIT, () -> proxy.badFrames() == 1);
+        assertEquals(1, sim.logins(), "one bad frame is dropped, not a reason to reconnect");
+        a.frames.clear();
+        assertEquals(3, a.take(3, WAIT).size());
+
+        // a size of 0 cannot be resynchronised: the proxy drops the connection and makes a new one
+        assertTrue(sim.inject(new byte[FrameHeader.LENGTH]));
+        Await.until("a new upstream login", WAIT, () -> sim.logins() == 2);
+        a.frames.clear();
+        assertEquals(3, a.take(3, WAIT).size(), "the client saw a pause, not a disconnect");
+        assertNull(a.violation);
+    }
+
+    @Test
     void aSilentPrinterIsDroppedByTheWatchdog() throws Exception {
         proxy.close();
         // a TCP server that accepts and never answers TLS: the watchdog must give up on it
