@@ -12,8 +12,9 @@ import java.time.Duration;
 
 /**
  * The RTSP relay of one printer: the RTSP/RTSPS server on {@code --rtsp-port}, one upstream to
- * the printer's RTSPS stream, and the relay between them. The upstream's channels and the relay
- * share one event loop, so every packet is handled on one thread from read to fan-out.
+ * the printer's RTSPS stream, and the relay between them. The upstream's channels, the relay and
+ * the client connections share one event loop, so every packet is handled on one thread from
+ * read to the clients' sockets, without locks or hand-offs.
  */
 public final class RtspProxy implements CameraProxy {
     /** RFC 2326's default; clients send keepalives or RTCP well within it. */
