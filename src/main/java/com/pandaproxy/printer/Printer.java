@@ -160,6 +160,9 @@ public final class Printer implements PrinterControl, AutoCloseable {
             }
             LOG.info("Detecting the printer's camera type again");
             backoff.reset();
+            if (active == null) {
+                board.state(UpstreamState.DETECTING);
+            }
             if (probing) {
                 redetectRequested = true;
             } else {
@@ -260,7 +263,9 @@ public final class Printer implements PrinterControl, AutoCloseable {
             schedule(settings.checkEvery().toMillis());
             return;
         }
-        if (active == null) {
+        UpstreamState state = board.state();
+        if (active == null && state != UpstreamState.BACKING_OFF && state != UpstreamState.AUTH_REJECTED) {
+            // later rounds keep the failure state, so observers see a change only when something changes
             board.state(UpstreamState.DETECTING);
         }
         probing = true;

@@ -76,6 +76,10 @@ class LifecycleEndToEndTest {
 
     /** A printer on loopback: chamber image at the chamber simulator's port, RTSPS at {@link #rtspPort}. */
     private Printer printer() throws Exception {
+        return printer(FAST);
+    }
+
+    private Printer printer(Printer.Settings settings) throws Exception {
         ProxyContext ctx = Contexts.of(group, dir, CameraMode.AUTO, CODE, proxyPort, sim.port(), 0, rtspPort);
         ChamberTimings timings = ChamberTimings.DEFAULT.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
         Printer p = new Printer(ctx, type -> {
@@ -83,7 +87,7 @@ class LifecycleEndToEndTest {
                     : new RtspProxy(ctx);
             made.add(proxy);
             return proxy;
-        }, FAST);
+        }, settings);
         closeAfter.add(0, p);
         p.start();
         return p;
@@ -206,5 +210,17 @@ class LifecycleEndToEndTest {
         assertTrue(made.get(made.size() - 1) instanceof RtspProxy);
         assertTrue(rtsp.plays() >= 1);
         assertEquals("rtsp", Files.readString(dir.resolve(CameraTypeStore.FILE)).strip());
+    }
+
+    @Test
+    void aLongFailureWhileTheOtherPortAnswersSwitchesWithoutACommand() throws Exception {
+        simulator(CODE);
+        Printer p = printer(new Printer.Settings(Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMillis(400),
+                Duration.ofSeconds(1), Duration.ofMillis(50)));
+        viewer(WAIT).nextFrame(WAIT);
+        sim.stop();
+        rtspSimulator(CODE);
+        Await.until("rtsp streaming", WAIT, () -> p.status().cameraType() == CameraType.RTSP && p.status().streaming());
+        assertEquals(2, made.size());
     }
 }

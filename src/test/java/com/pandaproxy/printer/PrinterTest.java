@@ -141,6 +141,22 @@ class PrinterTest {
     }
 
     @Test
+    void laterRoundsKeepTheFailureStateUntilSomethingChanges() throws Exception {
+        TinyPrinterPort notTls = port(Kind.PLAIN, CODE);
+        Printer p = printer();
+        Await.until("backing off", WAIT, () -> p.status().upstreamState() == UpstreamState.BACKING_OFF);
+        assertTrue(p.status().lastError().startsWith("no camera protocol recognised"), p.status().lastError());
+        List<PrinterStatus> seen = new CopyOnWriteArrayList<>();
+        p.addListener(seen::add);
+        int probes = notTls.connections();
+        Await.until("more rounds", WAIT, () -> notTls.connections() >= probes + 3);
+        assertFalse(seen.stream().anyMatch(s -> s.upstreamState() != UpstreamState.BACKING_OFF),
+                "no state change while nothing changes: " + seen);
+        p.redetect(); // asked for: shown
+        Await.until("detecting shown", WAIT, () -> seen.stream().anyMatch(s -> s.upstreamState() == UpstreamState.DETECTING));
+    }
+
+    @Test
     void wrongAccessCodeIsReportedAndRetried() throws Exception {
         TinyPrinterPort chamber = port(Kind.CHAMBER, "another1");
         Printer p = printer();
