@@ -98,6 +98,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
         throttle.succeeded(address);
         timeout.cancel(false);
         ClientSink sink = new ClientSink(ctx.channel());
+        ctx.pipeline().addBefore("tls", "header-hold", sink.hold());
         ctx.pipeline().replace(this, "session", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext c, Object msg) {
