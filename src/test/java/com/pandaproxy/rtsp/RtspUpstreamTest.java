@@ -66,6 +66,7 @@ class RtspUpstreamTest {
     }
 
     private void startUpstream(String code, String url) throws Exception {
+        recorder.framePeriod = 90_000 / 15; // the clip: 15 fps on a 90 kHz clock
         upstream = new RtspUpstream(context(group, status, sim.port(), code), group.next(), recorder, url);
         upstream.start();
     }
@@ -133,6 +134,10 @@ class RtspUpstreamTest {
         Await.until("keepalives after the nonce went stale", WAIT, () -> sim.keepalives() >= before + 2);
         assertEquals(1, sim.plays(), "one session all along");
         assertEquals(0, recorder.disconnected.get());
+        // past the end of the 4 s clip: numbering goes on across its loop
+        Await.until("the clip looped", WAIT, () -> recorder.pictures.get() > 75);
+        assertEquals(0, recorder.badTimestampSteps.get());
+        assertEquals(0, recorder.sequenceGaps.get());
     }
 
     @Test
