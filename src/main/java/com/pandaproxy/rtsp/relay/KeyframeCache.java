@@ -18,8 +18,8 @@ import java.util.List;
  * joining decoder has them in band too. Used only on the relay's event loop.
  */
 final class KeyframeCache implements JoinCache<RelayPacket> {
-    static final int MAX_PACKETS = 500;
-    static final int MAX_BYTES = 2 * 1024 * 1024;
+    static final int MAX_PACKETS = 2000;
+    static final int MAX_BYTES = 4 * 1024 * 1024;
 
     private final ByteBufAllocator alloc;
     private final List<RelayPacket> packets = new ArrayList<>();

@@ -16,6 +16,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -37,6 +39,8 @@ public final class Relay implements UpstreamListener {
     private final KeyframeCache cache;
     private final Fanout<RelayPacket> fanout;
     private final List<Promise<Sdp>> waiting = new ArrayList<>();
+    private final Set<RelaySink> sinks = new LinkedHashSet<>();
+    private boolean flushScheduled;
 
     private volatile Sdp sdp;
     private volatile Sdp lastSdp;
@@ -93,7 +97,7 @@ public final class Relay implements UpstreamListener {
      * replay, else the next live packets), runs {@code beforeFirstPacket} (which writes the PLAY
      * response, so it precedes every packet on the wire), then attaches the sink.
      */
-    public void attach(Sink<RelayPacket> sink, IntFunction<String> trackUrl, List<Integer> tracks,
+    public void attach(RelaySink sink, IntFunction<String> trackUrl, List<Integer> tracks,
                        java.util.function.Consumer<List<RtpInfo>> beforeFirstPacket) {
         loop.execute(() -> {
             List<RtpInfo> info = new ArrayList<>();
@@ -113,12 +117,15 @@ public final class Relay implements UpstreamListener {
                 info.add(entry);
             }
             beforeFirstPacket.accept(info);
+            sinks.add(sink);
             fanout.add(sink);
+            sink.flush();
         });
     }
 
-    public void detach(Sink<RelayPacket> sink) {
+    public void detach(RelaySink sink) {
         fanout.remove(sink);
+        loop.execute(() -> sinks.remove(sink));
     }
 
     public int sinks() {
@@ -184,8 +191,20 @@ public final class Relay implements UpstreamListener {
                 status.bytes(bytes);
             }
             fanout.publish(new RelayPacket(track, data.retain()), sync);
+            if (!flushScheduled) {
+                // runs after the current read's packets: one flush per client per burst
+                flushScheduled = true;
+                loop.execute(this::flushSinks);
+            }
         } finally {
             data.release();
+        }
+    }
+
+    private void flushSinks() {
+        flushScheduled = false;
+        for (RelaySink s : sinks) {
+            s.flush();
         }
     }
 
@@ -229,6 +248,7 @@ public final class Relay implements UpstreamListener {
             for (Sink<RelayPacket> s : fanout.sinks()) {
                 fanout.remove(s);
             }
+            sinks.clear();
             cache.clear();
             waiting.forEach(p -> p.tryFailure(new IllegalStateException("closed")));
             waiting.clear();

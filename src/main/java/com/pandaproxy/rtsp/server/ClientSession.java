@@ -1,8 +1,8 @@
 package com.pandaproxy.rtsp.server;
 
-import com.pandaproxy.fanout.Sink;
 import com.pandaproxy.rtsp.InterleavedEncoder;
 import com.pandaproxy.rtsp.relay.RelayPacket;
+import com.pandaproxy.rtsp.relay.RelaySink;
 import com.pandaproxy.rtsp.relay.TrackClock;
 import com.pandaproxy.rtsp.rtp.Rtcp;
 import com.pandaproxy.rtsp.rtp.Rtp;
@@ -10,8 +10,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,7 @@ final class ClientSession {
     private final Channel channel;
     private final UdpTransport udp;
     private final Map<Integer, TrackTransport> tracks = new TreeMap<>();
-    private final Sink<RelayPacket> sink = new SessionSink();
+    private final SessionSink sink = new SessionSink();
     private volatile TrackTransport[] byTrack = new TrackTransport[0];
     private volatile long lastSeenNanos = System.nanoTime();
     private boolean playing;
@@ -91,7 +93,7 @@ final class ClientSession {
         return List.copyOf(tracks.keySet());
     }
 
-    Sink<RelayPacket> sink() {
+    RelaySink sink() {
         return sink;
     }
 
@@ -148,8 +150,14 @@ final class ClientSession {
         }
     }
 
-    /** Writes relayed packets of the tracks this client set up, sharing the packet buffer. */
-    private final class SessionSink extends Sink<RelayPacket> {
+    /**
+     * Writes relayed packets of the tracks this client set up, sharing the packet buffer. Packets
+     * of one burst are collected on the relay's loop and handed to the client's loop in one task
+     * with one flush, instead of a task per packet.
+     */
+    private final class SessionSink extends RelaySink {
+        private List<Object> pending = new ArrayList<>();
+
         @Override
         protected boolean writable() {
             return isTcpFast() ? channel.isWritable() : udp.rtp().isWritable();
@@ -174,10 +182,36 @@ final class ClientSession {
             octets[track] += len - Rtp.FIXED_HEADER;
             if (t.tcp()) {
                 ByteBuf header = InterleavedEncoder.header(channel.alloc(), t.rtpChannel(), len);
-                channel.writeAndFlush(Unpooled.wrappedBuffer(header, rtp.retainedDuplicate()), channel.voidPromise());
+                pending.add(Unpooled.wrappedBuffer(header, rtp.retainedDuplicate()));
             } else {
-                udp.rtp().writeAndFlush(new DatagramPacket(rtp.retainedDuplicate(), t.rtpAddress()), udp.rtp().voidPromise());
+                pending.add(new DatagramPacket(rtp.retainedDuplicate(), t.rtpAddress()));
             }
+        }
+
+        @Override
+        protected void flush() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<Object> batch = pending;
+            pending = new ArrayList<>(batch.size());
+            Channel out = isTcpFast() ? channel : udp.rtp();
+            if (out.eventLoop().inEventLoop()) {
+                writeAll(out, batch);
+            } else {
+                out.eventLoop().execute(() -> writeAll(out, batch));
+            }
+        }
+
+        private void writeAll(Channel out, List<Object> batch) {
+            if (!out.isActive()) {
+                batch.forEach(ReferenceCountUtil::release);
+                return;
+            }
+            for (Object m : batch) {
+                out.write(m, out.voidPromise());
+            }
+            out.flush();
         }
     }
 }

@@ -337,7 +337,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
         }
         reports = channel.eventLoop().scheduleAtFixedRate(() -> s.sendReports(server.relay()::clock),
                 1000, REPORT_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.info("RTSP client {} playing {} over {} ({})", peer(), base.replaceFirst("^[a-z]+://[^/]*", ""),
+        LOG.info("RTSP client {} playing {} over {} ({})", peer(), base.replaceFirst("^[a-z]+://[^/]*", "").replaceFirst("/$", ""),
                 s.isTcp() ? "TCP" : "UDP", channel.pipeline().get(SslHandler.class) != null ? "RTSPS" : "RTSP");
     }
 

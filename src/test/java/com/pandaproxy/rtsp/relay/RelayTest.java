@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.fanout.Sink;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.RtpInfo;
@@ -40,7 +39,14 @@ class RelayTest {
     int upSeq = 40000;
 
     /** Collects what a client would get, as sequence numbers and payload bytes. */
-    static final class Collector extends Sink<RelayPacket> {
+    static final class Collector extends RelaySink {
+        int flushes;
+
+        @Override
+        protected void flush() {
+            flushes++;
+        }
+
         final List<int[]> seqs = new ArrayList<>();
         final List<byte[]> payloads = new ArrayList<>();
         final List<Long> ts = new ArrayList<>();
@@ -118,6 +124,7 @@ class RelayTest {
         // the late joiner replays SPS, PPS, IDR…, P and then live: the same numbers as the early one
         assertEquals(early.seqs.stream().map(a -> a[0]).toList(), late.seqs.stream().map(a -> a[0]).toList());
         assertEquals(3000L, early.ts.get(4) - early.ts.get(0));
+        assertTrue(early.flushes > 0, "flushed");
     }
 
     @Test
