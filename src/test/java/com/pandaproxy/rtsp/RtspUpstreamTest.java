@@ -123,6 +123,25 @@ class RtspUpstreamTest {
     }
 
     @Test
+    void followsARedirectToAnotherServerButNotForever() throws Exception {
+        try (RtspSimulator other = RtspSimulator.start(0, CODE, RtspSimulator.Auth.BASIC)) {
+            sim = RtspSimulator.start(0, CODE, RtspSimulator.Auth.DIGEST);
+            sim.redirect(other.url());
+            startUpstream(CODE, null);
+            awaitStreaming();
+            assertEquals(1, other.plays());
+            assertEquals(0, sim.plays());
+            upstream.close();
+            upstream = null;
+        }
+        sim.redirect(sim.url());
+        status = new StatusBoard(CameraType.RTSP);
+        startUpstream(CODE, null);
+        Await.until("gives up redirecting", WAIT, () -> status.state() == UpstreamState.BACKING_OFF);
+        assertTrue(status.snapshot().lastError().contains("redirected more than"), status.snapshot().lastError());
+    }
+
+    @Test
     void keepsTheSessionAliveAndAnswersAStaleNonce() throws Exception {
         sim = RtspSimulator.start(0, CODE, RtspSimulator.Auth.DIGEST);
         sim.sessionTimeout(2);
