@@ -225,22 +225,39 @@ public final class RtspUpstream implements Upstream {
         }, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** Status board and log: each state change once, each different error once. */
+    /**
+     * Every state goes to the status board; the log gets one line per real change: the first
+     * attempt, each different failure (a printer that stays away is one line, not one per
+     * retry), streaming, stopped.
+     */
     private void report(UpstreamState state, String error) {
         if (error != null) {
             status.error(error);
-            if (!error.equals(loggedError)) {
-                loggedError = error;
-                LOG.warn("Printer camera {}: {}; retrying with backoff", context.config().printerIp(), error);
-            }
         }
         status.state(state);
-        if (state != loggedState) {
-            loggedState = state;
-            if (state == UpstreamState.STREAMING) {
-                loggedError = null;
+        String printer = context.config().printerIp();
+        switch (state) {
+            case BACKING_OFF, AUTH_REJECTED -> {
+                if (!error.equals(loggedError)) {
+                    loggedError = error;
+                    LOG.warn("Printer camera {}: {}; retrying with backoff", printer, error);
+                }
+                loggedState = state;
             }
-            LOG.info("Printer camera {}: {}", context.config().printerIp(), state.id());
+            case CONNECTING -> {
+                boolean retrying = loggedState == UpstreamState.BACKING_OFF || loggedState == UpstreamState.AUTH_REJECTED;
+                if (!retrying && loggedState != state) {
+                    loggedState = state;
+                    LOG.info("Printer camera {}: connecting", printer);
+                }
+            }
+            default -> {
+                if (loggedState != state) {
+                    loggedState = state;
+                    loggedError = null;
+                    LOG.info("Printer camera {}: {}", printer, state.id());
+                }
+            }
         }
     }
 
