@@ -6,8 +6,6 @@ import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -59,7 +57,7 @@ public final class RtspUpstream implements Upstream {
     private boolean streaming;
     private UpstreamState loggedState;
     private String loggedError;
-    private Channel sessionChannel;
+    private Promise<Void> closing;
 
     public RtspUpstream(ProxyContext context, EventLoop loop, UpstreamListener listener) {
         this(context, loop, listener, null);
@@ -123,7 +121,7 @@ public final class RtspUpstream implements Upstream {
                 done.trySuccess(null);
                 return;
             }
-            sessionChannel.closeFuture().addListener(f -> done.trySuccess(null));
+            closing = done;
             s.teardown();
             // the connection closes on the TEARDOWN answer; do not wait long for it
             loop.schedule(() -> s.end(UpstreamSession.End.closed()), 500, TimeUnit.MILLISECONDS);
@@ -160,9 +158,7 @@ public final class RtspUpstream implements Upstream {
                         ch.pipeline().addLast("upstream", s);
                     }
                 });
-        ChannelFuture f = b.connect(stripBrackets(host), port);
-        sessionChannel = f.channel();
-        f.addListener(done -> {
+        b.connect(stripBrackets(host), port).addListener(done -> {
             if (!done.isSuccess()) {
                 sessionEnded(s, UpstreamSession.End.failed("cannot connect to the printer at " + host + ":" + port
                         + ": " + UpstreamSession.describe(done.cause())));
@@ -205,6 +201,9 @@ public final class RtspUpstream implements Upstream {
             listener.disconnected();
         }
         if (closed) {
+            if (closing != null) {
+                closing.trySuccess(null); // close() returns once the relay has been told
+            }
             return;
         }
         if (why.kind() == UpstreamSession.End.Kind.REDIRECT) {

@@ -376,7 +376,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
     /** Asks the printer to end the session; the connection closes on its answer (or the caller's deadline). */
     void teardown() {
         tearingDown = true;
-        if (ended || !ctx.channel().isActive()) {
+        if (ended || ctx == null || !ctx.channel().isActive()) {
             return;
         }
         if (session == null) {
@@ -458,7 +458,9 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         if (keepaliveTimer != null) {
             keepaliveTimer.cancel(false);
         }
-        ctx.close();
+        if (ctx != null) {
+            ctx.close();
+        }
         owner.sessionEnded(this, why);
     }
 
