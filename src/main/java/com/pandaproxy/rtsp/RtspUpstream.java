@@ -36,9 +36,6 @@ public final class RtspUpstream implements Upstream {
     static final long MIN_BACKOFF_MILLIS = 1_000;
     static final long MAX_BACKOFF_MILLIS = 30_000;
 
-    /** Made by the relay for its one upstream. */
-    public static final Upstream.Factory FACTORY = RtspUpstream::new;
-
     private final ProxyContext context;
     private final EventLoop loop;
     private final UpstreamListener listener;

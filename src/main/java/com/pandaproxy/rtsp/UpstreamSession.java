@@ -332,6 +332,14 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             return;
         }
         String target = RtspUrls.withoutUserInfo(location.trim());
+        try {
+            if (java.net.URI.create(target).getHost() == null) {
+                throw new IllegalArgumentException("no host");
+            }
+        } catch (IllegalArgumentException e) {
+            end(End.failed("the printer redirected to an unusable URL"));
+            return;
+        }
         if (!authority(target).equalsIgnoreCase(authority(url))) {
             end(new End(End.Kind.REDIRECT, "redirected to another server", target, redirects));
             return;
