@@ -6,8 +6,6 @@ import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -38,9 +36,6 @@ public final class RtspUpstream implements Upstream {
     static final long MIN_BACKOFF_MILLIS = 1_000;
     static final long MAX_BACKOFF_MILLIS = 30_000;
 
-    /** Made by the relay for its one upstream. */
-    public static final Upstream.Factory FACTORY = RtspUpstream::new;
-
     private final ProxyContext context;
     private final EventLoop loop;
     private final UpstreamListener listener;
@@ -59,7 +54,7 @@ public final class RtspUpstream implements Upstream {
     private boolean streaming;
     private UpstreamState loggedState;
     private String loggedError;
-    private Channel sessionChannel;
+    private Promise<Void> closing;
 
     public RtspUpstream(ProxyContext context, EventLoop loop, UpstreamListener listener) {
         this(context, loop, listener, null);
@@ -123,7 +118,7 @@ public final class RtspUpstream implements Upstream {
                 done.trySuccess(null);
                 return;
             }
-            sessionChannel.closeFuture().addListener(f -> done.trySuccess(null));
+            closing = done;
             s.teardown();
             // the connection closes on the TEARDOWN answer; do not wait long for it
             loop.schedule(() -> s.end(UpstreamSession.End.closed()), 500, TimeUnit.MILLISECONDS);
@@ -160,9 +155,7 @@ public final class RtspUpstream implements Upstream {
                         ch.pipeline().addLast("upstream", s);
                     }
                 });
-        ChannelFuture f = b.connect(stripBrackets(host), port);
-        sessionChannel = f.channel();
-        f.addListener(done -> {
+        b.connect(stripBrackets(host), port).addListener(done -> {
             if (!done.isSuccess()) {
                 sessionEnded(s, UpstreamSession.End.failed("cannot connect to the printer at " + host + ":" + port
                         + ": " + UpstreamSession.describe(done.cause())));
@@ -205,6 +198,9 @@ public final class RtspUpstream implements Upstream {
             listener.disconnected();
         }
         if (closed) {
+            if (closing != null) {
+                closing.trySuccess(null); // close() returns once the relay has been told
+            }
             return;
         }
         if (why.kind() == UpstreamSession.End.Kind.REDIRECT) {
@@ -225,22 +221,39 @@ public final class RtspUpstream implements Upstream {
         }, delay, TimeUnit.MILLISECONDS);
     }
 
-    /** Status board and log: each state change once, each different error once. */
+    /**
+     * Every state goes to the status board; the log gets one line per real change: the first
+     * attempt, each different failure (a printer that stays away is one line, not one per
+     * retry), streaming, stopped.
+     */
     private void report(UpstreamState state, String error) {
         if (error != null) {
             status.error(error);
-            if (!error.equals(loggedError)) {
-                loggedError = error;
-                LOG.warn("Printer camera {}: {}; retrying with backoff", context.config().printerIp(), error);
-            }
         }
         status.state(state);
-        if (state != loggedState) {
-            loggedState = state;
-            if (state == UpstreamState.STREAMING) {
-                loggedError = null;
+        String printer = context.config().printerIp();
+        switch (state) {
+            case BACKING_OFF, AUTH_REJECTED -> {
+                if (!error.equals(loggedError)) {
+                    loggedError = error;
+                    LOG.warn("Printer camera {}: {}; retrying with backoff", printer, error);
+                }
+                loggedState = state;
             }
-            LOG.info("Printer camera {}: {}", context.config().printerIp(), state.id());
+            case CONNECTING -> {
+                boolean retrying = loggedState == UpstreamState.BACKING_OFF || loggedState == UpstreamState.AUTH_REJECTED;
+                if (!retrying && loggedState != state) {
+                    loggedState = state;
+                    LOG.info("Printer camera {}: connecting", printer);
+                }
+            }
+            default -> {
+                if (loggedState != state) {
+                    loggedState = state;
+                    loggedError = null;
+                    LOG.info("Printer camera {}: {}", printer, state.id());
+                }
+            }
         }
     }
 

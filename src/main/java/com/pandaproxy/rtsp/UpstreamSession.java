@@ -332,6 +332,14 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             return;
         }
         String target = RtspUrls.withoutUserInfo(location.trim());
+        try {
+            if (java.net.URI.create(target).getHost() == null) {
+                throw new IllegalArgumentException("no host");
+            }
+        } catch (IllegalArgumentException e) {
+            end(End.failed("the printer redirected to an unusable URL"));
+            return;
+        }
         if (!authority(target).equalsIgnoreCase(authority(url))) {
             end(new End(End.Kind.REDIRECT, "redirected to another server", target, redirects));
             return;
@@ -376,7 +384,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
     /** Asks the printer to end the session; the connection closes on its answer (or the caller's deadline). */
     void teardown() {
         tearingDown = true;
-        if (ended || !ctx.channel().isActive()) {
+        if (ended || ctx == null || !ctx.channel().isActive()) {
             return;
         }
         if (session == null) {
@@ -458,7 +466,9 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         if (keepaliveTimer != null) {
             keepaliveTimer.cancel(false);
         }
-        ctx.close();
+        if (ctx != null) {
+            ctx.close();
+        }
         owner.sessionEnded(this, why);
     }
 

@@ -68,6 +68,7 @@ public final class RtspSimulator implements SimulatedPrinter {
     private final AtomicInteger options = new AtomicInteger();
     private volatile int sessionTimeout = 60;
     private volatile boolean frozen;
+    private volatile String redirect;
     private volatile boolean getParameterSupported = true;
     private volatile Channel server;
     private volatile int port;
@@ -180,6 +181,11 @@ public final class RtspSimulator implements SimulatedPrinter {
         this.frozen = frozen;
     }
 
+    /** Answers every DESCRIBE with {@code 302 Moved Temporarily} to {@code location} (null: serve normally). */
+    public void redirect(String location) {
+        this.redirect = location;
+    }
+
     /** Whether GET_PARAMETER is answered (else 501, so clients must keep alive with OPTIONS). */
     public void getParameterSupported(boolean supported) {
         this.getParameterSupported = supported;
@@ -242,6 +248,10 @@ public final class RtspSimulator implements SimulatedPrinter {
 
     void optionsSeen() {
         options.incrementAndGet();
+    }
+
+    String redirect() {
+        return redirect;
     }
 
     boolean frozen() {

@@ -115,6 +115,13 @@ final class SimulatorConnection extends SimpleChannelInboundHandler<Object> {
     }
 
     private void describe(FullHttpRequest req) {
+        String redirect = simulator.redirect();
+        if (redirect != null) {
+            FullHttpResponse r = response(req, RtspResponseStatuses.MOVED_TEMPORARILY);
+            r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.LOCATION, redirect);
+            send(r, false);
+            return;
+        }
         byte[] sdp = simulator.sdp().getBytes(StandardCharsets.US_ASCII);
         FullHttpResponse r = new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, HttpResponseStatus.OK,
                 Unpooled.wrappedBuffer(sdp));

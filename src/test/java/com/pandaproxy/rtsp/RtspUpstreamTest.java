@@ -66,6 +66,7 @@ class RtspUpstreamTest {
     }
 
     private void startUpstream(String code, String url) throws Exception {
+        recorder.framePeriod = 90_000 / 15; // the clip: 15 fps on a 90 kHz clock
         upstream = new RtspUpstream(context(group, status, sim.port(), code), group.next(), recorder, url);
         upstream.start();
     }
@@ -122,6 +123,25 @@ class RtspUpstreamTest {
     }
 
     @Test
+    void followsARedirectToAnotherServerButNotForever() throws Exception {
+        try (RtspSimulator other = RtspSimulator.start(0, CODE, RtspSimulator.Auth.BASIC)) {
+            sim = RtspSimulator.start(0, CODE, RtspSimulator.Auth.DIGEST);
+            sim.redirect(other.url());
+            startUpstream(CODE, null);
+            awaitStreaming();
+            assertEquals(1, other.plays());
+            assertEquals(0, sim.plays());
+            upstream.close();
+            upstream = null;
+        }
+        sim.redirect(sim.url());
+        status = new StatusBoard(CameraType.RTSP);
+        startUpstream(CODE, null);
+        Await.until("gives up redirecting", WAIT, () -> status.state() == UpstreamState.BACKING_OFF);
+        assertTrue(status.snapshot().lastError().contains("redirected more than"), status.snapshot().lastError());
+    }
+
+    @Test
     void keepsTheSessionAliveAndAnswersAStaleNonce() throws Exception {
         sim = RtspSimulator.start(0, CODE, RtspSimulator.Auth.DIGEST);
         sim.sessionTimeout(2);
@@ -133,6 +153,10 @@ class RtspUpstreamTest {
         Await.until("keepalives after the nonce went stale", WAIT, () -> sim.keepalives() >= before + 2);
         assertEquals(1, sim.plays(), "one session all along");
         assertEquals(0, recorder.disconnected.get());
+        // past the end of the 4 s clip: numbering goes on across its loop
+        Await.until("the clip looped", WAIT, () -> recorder.pictures.get() > 75);
+        assertEquals(0, recorder.badTimestampSteps.get());
+        assertEquals(0, recorder.sequenceGaps.get());
     }
 
     @Test

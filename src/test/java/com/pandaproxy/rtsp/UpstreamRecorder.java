@@ -13,6 +13,12 @@ final class UpstreamRecorder implements UpstreamListener {
     final AtomicInteger rtcp = new AtomicInteger();
     final AtomicInteger sequenceGaps = new AtomicInteger();
     final AtomicInteger orderErrors = new AtomicInteger();
+    /** Pictures seen (timestamp changes), and timestamp steps that are not whole frame periods forward. */
+    final AtomicInteger pictures = new AtomicInteger();
+    final AtomicInteger badTimestampSteps = new AtomicInteger();
+    /** RTP timestamp units per picture the stream is expected to advance by (0: do not check). */
+    volatile long framePeriod;
+    private long lastTimestamp = -1;
     volatile Sdp sdp;
     /** NAL type of each session's first RTP packet (-1 before any). */
     volatile int firstNalType = -1;
@@ -27,6 +33,7 @@ final class UpstreamRecorder implements UpstreamListener {
         inSession = true;
         this.sdp = sdp;
         lastSeq = -1;
+        lastTimestamp = -1;
         firstNalType = -1;
         described.incrementAndGet();
     }
@@ -48,6 +55,15 @@ final class UpstreamRecorder implements UpstreamListener {
                 sequenceGaps.incrementAndGet();
             }
             lastSeq = seq;
+            long ts = Rtp.timestamp(data);
+            if (ts != lastTimestamp) {
+                long step = (ts - lastTimestamp) & 0xFFFFFFFFL;
+                if (lastTimestamp >= 0 && framePeriod > 0 && (step % framePeriod != 0 || step > 100 * framePeriod)) {
+                    badTimestampSteps.incrementAndGet();
+                }
+                lastTimestamp = ts;
+                pictures.incrementAndGet();
+            }
             rtp.incrementAndGet();
         } finally {
             data.release();

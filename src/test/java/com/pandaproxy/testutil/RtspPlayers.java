@@ -82,7 +82,14 @@ public final class RtspPlayers {
                 "fakesink", "silent=false", "num-buffers=" + frames));
         Programs.Run run = Programs.run(cmd, TIMEOUT);
         long chains = run.output().lines().filter(l -> l.contains("last-message = chain")).count();
-        Assertions.assertTrue(run.ok() && chains >= frames, "decoded " + chains + " pictures; " + run.describe());
+        // Known GStreamer quirk: after EOS, rtspsrc sends PAUSE while flushing its own connection;
+        // over TLS that send can fail with "Received end-of-file" and gst-launch exits 1, though
+        // the TEARDOWN that follows goes through. Only errors before EOS count.
+        String output = run.output();
+        int eos = output.indexOf("Got EOS from element");
+        boolean cleanUntilEos = eos >= 0 && !output.substring(0, eos).contains("ERROR:");
+        Assertions.assertTrue(!run.timedOut() && (run.exit() == 0 || cleanUntilEos) && chains >= frames,
+                "decoded " + chains + " pictures; " + run.describe());
     }
 
     /**

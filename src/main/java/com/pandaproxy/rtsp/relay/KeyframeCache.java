@@ -77,8 +77,4 @@ final class KeyframeCache implements JoinCache<RelayPacket> {
         bytes = 0;
         recording = false;
     }
-
-    int size() {
-        return packets.size();
-    }
 }

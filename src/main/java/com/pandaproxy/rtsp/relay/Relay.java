@@ -128,10 +128,6 @@ public final class Relay implements UpstreamListener {
         loop.execute(() -> sinks.remove(sink));
     }
 
-    public int sinks() {
-        return fanout.size();
-    }
-
     @Override
     public void described(Sdp described) {
         List<TrackClock> old = clocks;

@@ -61,7 +61,7 @@ public final class RtspServer implements AutoCloseable {
         udp = UdpTransport.bind(group, settings.bindAddress());
         ServerBootstrap b = new ServerBootstrap()
                 // clients live on the relay's loop: packets go out without a cross-thread hand-off
-                // (~20 % less CPU measured; one core serves hundreds of clients at 4 Mbit/s)
+                // (one core serves hundreds of clients at 4 Mbit/s, see BENCHMARKS.md)
                 .group(group, relay.loop())
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -88,11 +88,6 @@ public final class RtspServer implements AutoCloseable {
     /** The bound TCP port. */
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
-    }
-
-    /** Sessions currently set up. */
-    public int sessions() {
-        return sessions.get();
     }
 
     Settings settings() {
