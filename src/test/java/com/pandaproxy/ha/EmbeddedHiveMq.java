@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** HiveMQ Community Edition in this JVM, on a free loopback port, keeping nothing on disk. */
-final class EmbeddedHiveMq implements AutoCloseable {
+public final class EmbeddedHiveMq implements AutoCloseable {
     final int port = FreePort.get();
     private final EmbeddedHiveMQ broker;
 
-    EmbeddedHiveMq(Path dir) throws Exception {
+    public EmbeddedHiveMq(Path dir) throws Exception {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("config.xml"), """
                 <?xml version="1.0"?>
@@ -35,7 +35,7 @@ final class EmbeddedHiveMq implements AutoCloseable {
         broker.start().get(30, TimeUnit.SECONDS);
     }
 
-    String uri() {
+    public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
 

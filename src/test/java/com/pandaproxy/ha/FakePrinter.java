@@ -16,15 +16,15 @@ import java.util.function.Consumer;
  * A printer for the MQTT tests: a real {@link StatusBoard} the test drives, and commands
  * that behave like the lifecycle's (reconnect drops the stream and brings it back shortly).
  */
-final class FakePrinter implements PrinterControl, AutoCloseable {
+public final class FakePrinter implements PrinterControl, AutoCloseable {
     static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
 
-    final StatusBoard board;
+    public final StatusBoard board;
     final AtomicInteger reconnects = new AtomicInteger();
     final AtomicInteger redetects = new AtomicInteger();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
-    FakePrinter(CameraType type) {
+    public FakePrinter(CameraType type) {
         board = new StatusBoard(type);
         board.state(UpstreamState.STREAMING);
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * A real Mosquitto broker (the Debian package) on free loopback ports, without persistence:
  * a restart loses every retained message, as a broker restart does for Home Assistant.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
     final int port = FreePort.get();
     /** The TLS listener's port, or 0. */
     final int tlsPort;
@@ -30,7 +30,7 @@ final class Mosquitto implements AutoCloseable {
      * @param passwordFile null for anonymous access
      * @param tls          null, or {certificate PEM, key PEM} for an extra TLS listener
      */
-    Mosquitto(Path dir, Path passwordFile, Path[] tls) throws IOException {
+    public Mosquitto(Path dir, Path passwordFile, Path[] tls) throws IOException {
         this.program = Interop.require("mosquitto", "/usr/sbin");
         this.tlsPort = tls == null ? 0 : FreePort.get();
         this.conf = dir.resolve("mosquitto-" + port + ".conf");
@@ -69,7 +69,7 @@ final class Mosquitto implements AutoCloseable {
         return file;
     }
 
-    Mosquitto start() throws IOException {
+    public Mosquitto start() throws IOException {
         process = new ProcessBuilder(program.toString(), "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         Await.until("mosquitto listening on " + port, Duration.ofSeconds(10), () -> {
@@ -93,7 +93,7 @@ final class Mosquitto implements AutoCloseable {
         p.waitFor(10, TimeUnit.SECONDS);
     }
 
-    String uri() {
+    public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
 

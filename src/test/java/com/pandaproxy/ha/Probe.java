@@ -13,20 +13,20 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /** A plain MQTT client standing in for Home Assistant: records what arrives, publishes what HA would. */
-final class Probe implements AutoCloseable {
+public final class Probe implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(15);
 
-    record Received(String topic, byte[] payload, boolean retained, long nanos) {
-        String text() {
+    public record Received(String topic, byte[] payload, boolean retained, long nanos) {
+        public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
     }
 
-    final List<Received> all = new CopyOnWriteArrayList<>();
-    final Map<String, Received> latest = new ConcurrentHashMap<>();
+    public final List<Received> all = new CopyOnWriteArrayList<>();
+    public final Map<String, Received> latest = new ConcurrentHashMap<>();
     private final MqttClient client;
 
-    Probe(String uri, String user, String password, String... filters) throws MqttException {
+    public Probe(String uri, String user, String password, String... filters) throws MqttException {
         client = new MqttClient(uri, "probe-" + System.nanoTime(), new MemoryPersistence());
         client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
             @Override
@@ -57,12 +57,12 @@ final class Probe implements AutoCloseable {
         }
     }
 
-    String text(String topic) {
+    public String text(String topic) {
         Received r = latest.get(topic);
         return r == null ? null : r.text();
     }
 
-    void awaitText(String topic, String expected) {
+    public void awaitText(String topic, String expected) {
         Await.until(topic + " = " + expected + " (now " + text(topic) + ")", WAIT, () -> expected.equals(text(topic)));
     }
 
@@ -72,7 +72,7 @@ final class Probe implements AutoCloseable {
                 .anyMatch(r -> r.topic().equals(topic) && r.text().equals(expected)));
     }
 
-    void publish(String topic, String payload) throws MqttException {
+    public void publish(String topic, String payload) throws MqttException {
         publish(topic, payload.getBytes(StandardCharsets.UTF_8));
     }
 
