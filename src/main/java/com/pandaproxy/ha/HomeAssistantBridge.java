@@ -8,13 +8,16 @@ import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.PrinterStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +54,8 @@ public final class HomeAssistantBridge implements AutoCloseable {
     private final Topics topics;
     private final Discovery discovery;
     private final ScheduledExecutorService executor;
+    /** Commands may take a while (a redetect probes the printer): they must not hold up states. */
+    private final ExecutorService commands;
     private final MqttAsyncClient client;
     private final Backoff backoff = new Backoff(1000, 30_000);
 
@@ -77,15 +82,13 @@ public final class HomeAssistantBridge implements AutoCloseable {
         this.topics = new Topics(settings.discoveryPrefix(), settings.topicPrefix(), Topics.nodeId(serial, printerAddress));
         String shown = serial != null && !serial.isBlank() ? serial.trim() : printerAddress;
         this.discovery = new Discovery(topics, "PandaProxy " + shown, Cli.version());
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mqtt");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(daemon("mqtt"));
+        this.commands = Executors.newSingleThreadExecutor(daemon("mqtt-command"));
         try {
             this.client = new MqttAsyncClient(settings.brokerUri(), topics.clientId(), new MemoryPersistence());
         } catch (MqttException e) {
             executor.shutdownNow();
+            commands.shutdownNow();
             throw new IllegalArgumentException("MQTT client for " + settings.brokerUri() + ": " + e.getMessage(), e);
         }
         client.setCallback(new Callback());
@@ -131,6 +134,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
             LOG.debug("MQTT shutdown did not finish cleanly: {}", e.toString());
         }
         executor.shutdownNow();
+        commands.shutdownNow();
         try {
             client.close(true);
         } catch (MqttException e) {
@@ -298,15 +302,22 @@ public final class HomeAssistantBridge implements AutoCloseable {
             }
             return;
         }
-        LOG.info("MQTT command: {}", command.name().toLowerCase(java.util.Locale.ROOT));
+        String name = command.name().toLowerCase(Locale.ROOT);
+        LOG.info("MQTT command: {}", name);
         try {
-            if (command == Commands.Command.RECONNECT) {
-                control.reconnect();
-            } else {
-                control.redetect();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("MQTT command {} failed: {}", command, e.toString());
+            commands.execute(() -> {
+                try {
+                    if (command == Commands.Command.RECONNECT) {
+                        control.reconnect();
+                    } else {
+                        control.redetect();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("MQTT command {} failed: {}", name, e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed
         }
     }
 
@@ -421,6 +432,14 @@ public final class HomeAssistantBridge implements AutoCloseable {
             }
         }
         LOG.info("MQTT disconnected");
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private boolean publish(String topic, byte[] payload, int qos, boolean retained) {

@@ -137,8 +137,8 @@ class HiveMqBridgeTest {
         probe.publish(t.button("reconnect"), "PRESS");
         Await.until("reconnect called", Probe.WAIT, () -> printer.reconnects.get() == 1);
         probe.awaitTextAfter(from, t.state("printer_camera"), "OFF");
-        int off = probe.all.size();
-        probe.awaitTextAfter(off - 1, t.state("printer_camera"), "ON");
+        int off = probe.indexOf(from, t.state("printer_camera"), "OFF");
+        probe.awaitTextAfter(off + 1, t.state("printer_camera"), "ON");
         probe.awaitText(t.state("reconnects"), "1");
         assertEquals(0, printer.redetects.get());
     }

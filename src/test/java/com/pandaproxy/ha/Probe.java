@@ -72,6 +72,16 @@ public final class Probe implements AutoCloseable {
                 .anyMatch(r -> r.topic().equals(topic) && r.text().equals(expected)));
     }
 
+    /** Index of the first message at or after {@code from} with that topic and text, or -1. */
+    int indexOf(int from, String topic, String text) {
+        for (int i = from; i < all.size(); i++) {
+            if (all.get(i).topic().equals(topic) && all.get(i).text().equals(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public void publish(String topic, String payload) throws MqttException {
         publish(topic, payload.getBytes(StandardCharsets.UTF_8));
     }
