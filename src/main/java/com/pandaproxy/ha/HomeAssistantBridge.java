@@ -113,10 +113,10 @@ public final class HomeAssistantBridge implements AutoCloseable {
                 topics.clientId(), settings.discoveryPrefix(), settings.topicPrefix(), topics.nodeId());
         control.addListener(this::onStatus);
         run(this::connect);
-        executor.scheduleAtFixedRate(this::refresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+        executor.scheduleAtFixedRate(guarded(this::refresh), REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
         int interval = settings.snapshotIntervalSeconds();
         if (interval > 0) {
-            executor.scheduleAtFixedRate(this::snapshot, interval, interval, TimeUnit.SECONDS);
+            executor.scheduleAtFixedRate(guarded(this::snapshot), interval, interval, TimeUnit.SECONDS);
         }
     }
 
@@ -130,6 +130,8 @@ public final class HomeAssistantBridge implements AutoCloseable {
         try {
             Future<?> done = executor.submit(this::goOffline);
             done.get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.debug("MQTT shutdown did not finish cleanly: {}", e.toString());
         }
@@ -161,10 +163,21 @@ public final class HomeAssistantBridge implements AutoCloseable {
 
     private void run(Runnable task) {
         try {
-            executor.execute(task);
+            executor.execute(guarded(task));
         } catch (RejectedExecutionException e) {
             // closed
         }
+    }
+
+    /** A failing task is logged and the thread carries on (a periodic one would otherwise stop for good). */
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("MQTT: unexpected error, carrying on: {}", e.toString());
+            }
+        };
     }
 
     private final class Callback implements MqttCallbackExtended {
@@ -244,7 +257,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
                     });
                 }
             });
-        } catch (MqttException e) {
+        } catch (MqttException | RuntimeException e) {
             problem("MQTT connect to " + settings.brokerUri() + " failed (" + reason(e) + "); retrying");
             retryLater();
         }
@@ -254,7 +267,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
     private void retryLater() {
         if (!closed) {
             try {
-                executor.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+                executor.schedule(guarded(this::connect), backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // closed
             }
@@ -394,10 +407,10 @@ public final class HomeAssistantBridge implements AutoCloseable {
         if (!clientsFlushScheduled) {
             clientsFlushScheduled = true;
             try {
-                executor.schedule(() -> {
+                executor.schedule(guarded(() -> {
                     clientsFlushScheduled = false;
                     publishStates(control.status(), false);
-                }, wait, TimeUnit.NANOSECONDS);
+                }), wait, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 // closed
             }
