@@ -1,5 +1,6 @@
 package com.pandaproxy.app;
 
+import com.pandaproxy.ha.MqttSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,6 +37,14 @@ public final class Cli {
         ENV.put("--data-dir", "DATA_DIR");
         ENV.put("--max-clients", "MAX_CLIENTS");
         ENV.put("--log-level", "LOG_LEVEL");
+        ENV.put("--mqtt-url", "MQTT_URL");
+        ENV.put("--mqtt-username", "MQTT_USERNAME");
+        ENV.put("--mqtt-password", "MQTT_PASSWORD");
+        ENV.put("--mqtt-ca-file", "MQTT_CA_FILE");
+        ENV.put("--mqtt-insecure", "MQTT_INSECURE");
+        ENV.put("--discovery-prefix", "DISCOVERY_PREFIX");
+        ENV.put("--mqtt-topic-prefix", "MQTT_TOPIC_PREFIX");
+        ENV.put("--snapshot-interval", "SNAPSHOT_INTERVAL");
     }
 
     @Option(names = "--printer-ip", paramLabel = "ADDRESS", description = "Printer address (env PRINTER_IP). Required unless --demo.")
@@ -77,6 +86,31 @@ public final class Cli {
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (env LOG_LEVEL, default ${DEFAULT-VALUE}).", defaultValue = "info")
     String logLevel;
+
+    @Option(names = "--mqtt-url", paramLabel = "URL", description = "MQTT broker for Home Assistant, mqtt://host:1883 or mqtts://host:8883 (env MQTT_URL; unset: no MQTT).")
+    String mqttUrl;
+
+    @Option(names = "--mqtt-username", paramLabel = "USER", description = "MQTT user name (env MQTT_USERNAME).")
+    String mqttUsername;
+
+    @Option(names = "--mqtt-password", paramLabel = "PASSWORD", description = "MQTT password (env MQTT_PASSWORD; prefer the variable).")
+    String mqttPassword;
+
+    @Option(names = "--mqtt-ca-file", paramLabel = "FILE", description = "PEM CA certificate(s) trusted for mqtts:// (env MQTT_CA_FILE).")
+    String mqttCaFile;
+
+    @Option(names = "--mqtt-insecure", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "Trust any certificate of an mqtts:// broker (env MQTT_INSECURE).")
+    String mqttInsecure;
+
+    @Option(names = "--discovery-prefix", paramLabel = "PREFIX", description = "Home Assistant MQTT discovery prefix (env DISCOVERY_PREFIX, default ${DEFAULT-VALUE}).", defaultValue = "homeassistant")
+    String discoveryPrefix;
+
+    @Option(names = "--mqtt-topic-prefix", paramLabel = "PREFIX", description = "First level of the proxy's MQTT topics (env MQTT_TOPIC_PREFIX, default ${DEFAULT-VALUE}).", defaultValue = "pandaproxy")
+    String mqttTopicPrefix;
+
+    @Option(names = "--snapshot-interval", paramLabel = "SECONDS", description = "Still image to Home Assistant every SECONDS, 0 = off (env SNAPSHOT_INTERVAL, default ${DEFAULT-VALUE}).", defaultValue = "10")
+    String snapshotInterval;
 
     @Option(names = {"-v", "--verbose"}, description = "Log debug details (same as --log-level debug).")
     boolean verbose;
@@ -129,7 +163,9 @@ public final class Cli {
                 Path.of(dataDir),
                 range("--max-clients", maxClients, 1, 10_000),
                 demoMode,
-                verbose);
+                verbose,
+                MqttSettings.parse(mqttUrl, mqttUsername, mqttPassword, discoveryPrefix, mqttTopicPrefix,
+                        snapshotInterval, mqttCaFile, mqttInsecure));
     }
 
     /** The log level to use, validated. */

@@ -1,11 +1,13 @@
 package com.pandaproxy.app;
 
+import com.pandaproxy.ha.MqttSettings;
 import java.nio.file.Path;
 
 /**
  * The whole configuration, immutable and validated at start ({@link Cli#toConfig()}).
  *
  * @param demo null, or "chamber"/"rtsp": run against the built-in simulated printer
+ * @param mqtt Home Assistant MQTT settings, or null when MQTT is off
  */
 public record Config(
         String printerIp,
@@ -20,7 +22,8 @@ public record Config(
         Path dataDir,
         int maxClients,
         String demo,
-        boolean verbose) {
+        boolean verbose,
+        MqttSettings mqtt) {
 
     /** The user name BambuLab printers expect on every camera protocol. */
     public static final String USERNAME = "bblp";
@@ -30,6 +33,6 @@ public record Config(
 
     public Config withPrinter(String ip, int chamberPort, int rtspPort) {
         return new Config(ip, accessCode, serial, bindAddress, camera, this.chamberPort, chamberPort,
-                this.rtspPort, rtspPort, dataDir, maxClients, demo, verbose);
+                this.rtspPort, rtspPort, dataDir, maxClients, demo, verbose, mqtt);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.pandaproxy.ha.MqttSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,81 @@ class CliTest {
     private static void assertMessage(String expected, Map<String, String> env, String... args) {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(env, args));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    private static final String[] PRINTER = {"--printer-ip", "192.0.2.1", "--access-code", "x"};
+
+    private static String[] printerAnd(String... more) {
+        String[] all = java.util.Arrays.copyOf(PRINTER, PRINTER.length + more.length);
+        System.arraycopy(more, 0, all, PRINTER.length, more.length);
+        return all;
+    }
+
+    @Test
+    void mqttIsOffUnlessAUrlIsGiven() throws Exception {
+        assertEquals(null, parse(Map.of(), PRINTER).mqtt());
+        assertEquals(null, parse(Map.of("MQTT_URL", " "), PRINTER).mqtt());
+    }
+
+    @Test
+    void mqttFromEnvironmentWithDefaultsAndFlagsWin() throws Exception {
+        Map<String, String> env = Map.of("MQTT_URL", "mqtt://broker.lan", "MQTT_USERNAME", "ha",
+                "MQTT_PASSWORD", "pw-from-env", "SNAPSHOT_INTERVAL", "30");
+        MqttSettings m = parse(env, PRINTER).mqtt();
+        assertEquals("tcp://broker.lan:1883", m.brokerUri());
+        assertEquals("ha", m.username());
+        assertEquals("pw-from-env", m.password().reveal());
+        assertEquals("homeassistant", m.discoveryPrefix());
+        assertEquals("pandaproxy", m.topicPrefix());
+        assertEquals(30, m.snapshotIntervalSeconds());
+        assertFalse(m.tls());
+        assertFalse(m.insecure());
+        assertFalse(m.toString().contains("pw-from-env"), m.toString());
+
+        MqttSettings flags = parse(env, printerAnd("--mqtt-url", "mqtts://[::1]", "--discovery-prefix", "ha/disc",
+                "--mqtt-topic-prefix", "panda_1", "--snapshot-interval", "0", "--mqtt-insecure")).mqtt();
+        assertEquals("ssl://[::1]:8883", flags.brokerUri());
+        assertEquals("ha/disc", flags.discoveryPrefix());
+        assertEquals("panda_1", flags.topicPrefix());
+        assertEquals(0, flags.snapshotIntervalSeconds());
+        assertTrue(flags.tls());
+        assertTrue(flags.insecure());
+
+        assertEquals("tcp://10.0.0.2:1884", parse(Map.of("MQTT_URL", "tcp://10.0.0.2:1884"), PRINTER).mqtt().brokerUri());
+        assertTrue(parse(Map.of("MQTT_URL", "ssl://b:8884", "MQTT_INSECURE", "true"), PRINTER).mqtt().insecure());
+        assertFalse(parse(Map.of("MQTT_URL", "ssl://b:8884", "MQTT_INSECURE", "false"), PRINTER).mqtt().insecure());
+    }
+
+    @Test
+    void mqttCaFileMustBeReadableAndOnlyForTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "x");
+        assertEquals(ca, parse(Map.of(), printerAnd("--mqtt-url", "mqtts://b", "--mqtt-ca-file", ca.toString())).mqtt().caFile());
+        assertMessage("--mqtt-ca-file", Map.of(), printerAnd("--mqtt-url", "mqtts://b", "--mqtt-ca-file", dir.resolve("none.pem").toString()));
+        assertMessage("--mqtt-ca-file only applies", Map.of(), printerAnd("--mqtt-url", "mqtt://b", "--mqtt-ca-file", ca.toString()));
+        assertMessage("--mqtt-insecure only applies", Map.of(), printerAnd("--mqtt-url", "mqtt://b", "--mqtt-insecure"));
+        assertMessage("exclude each other", Map.of(), printerAnd("--mqtt-url", "mqtts://b", "--mqtt-insecure", "--mqtt-ca-file", ca.toString()));
+    }
+
+    @Test
+    void mqttMistakesNameTheOption() {
+        assertMessage("--mqtt-url must start with", Map.of("MQTT_URL", "http://broker"), PRINTER);
+        assertMessage("--mqtt-url needs a broker host", Map.of(), printerAnd("--mqtt-url", "mqtt://:1883"));
+        assertMessage("--mqtt-url must be only", Map.of(), printerAnd("--mqtt-url", "mqtt://b/topic"));
+        assertMessage("--mqtt-password needs --mqtt-username", Map.of("MQTT_URL", "mqtt://b", "MQTT_PASSWORD", "p"), PRINTER);
+        assertMessage("--discovery-prefix", Map.of(), printerAnd("--mqtt-url", "mqtt://b", "--discovery-prefix", "home/#"));
+        assertMessage("--mqtt-topic-prefix", Map.of(), printerAnd("--mqtt-url", "mqtt://b", "--mqtt-topic-prefix", "/lead"));
+        assertMessage("--mqtt-topic-prefix", Map.of(), printerAnd("--mqtt-url", "mqtt://b", "--mqtt-topic-prefix", "a b"));
+        assertMessage("--snapshot-interval", Map.of(), printerAnd("--mqtt-url", "mqtt://b", "--snapshot-interval", "3601"));
+        assertMessage("--snapshot-interval", Map.of("SNAPSHOT_INTERVAL", "-1"), printerAnd("--mqtt-url", "mqtt://b"));
+        assertMessage("--mqtt-insecure must be true or false", Map.of("MQTT_INSECURE", "maybe"), printerAnd("--mqtt-url", "mqtts://b"));
+    }
+
+    @Test
+    void mqttUrlWithCredentialsIsRefusedWithoutRepeatingThem() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(Map.of("MQTT_URL", "mqtt://ha:hunter2@broker:1883"), PRINTER));
+        assertTrue(e.getMessage().contains("--mqtt-username"), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
 
     @Test

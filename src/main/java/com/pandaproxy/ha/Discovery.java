@@ -1,0 +1,146 @@
+package com.pandaproxy.ha;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.UpstreamState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Home Assistant MQTT discovery configs (retained) for one proxy: one device, its entities,
+ * each with a stable unique id and the shared availability topic. Pure: no MQTT here.
+ */
+public final class Discovery {
+    /** A retained message to publish; an empty payload removes the entity. */
+    public record Message(String topic, byte[] payload) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Topics topics;
+    private final String deviceName;
+    private final String version;
+
+    public Discovery(Topics topics, String deviceName, String version) {
+        this.topics = topics;
+        this.deviceName = deviceName;
+        this.version = version;
+    }
+
+    /**
+     * All configs. The camera entity exists only for chamber-image printers with snapshots on;
+     * otherwise its config is sent empty so an earlier one is removed.
+     */
+    public List<Message> configs(CameraType type, boolean snapshots) {
+        List<Message> out = new ArrayList<>();
+
+        ObjectNode cameraType = entity("camera_type", "Camera type");
+        cameraType.put("state_topic", topics.state("camera_type"));
+        cameraType.put("device_class", "enum");
+        Arrays.stream(CameraType.values()).map(CameraType::id).forEach(cameraType.putArray("options")::add);
+        cameraType.put("icon", "mdi:cctv");
+        out.add(message("sensor", "camera_type", cameraType));
+
+        ObjectNode clients = entity("clients", "Clients");
+        clients.put("state_topic", topics.state("clients"));
+        clients.put("state_class", "measurement");
+        clients.put("icon", "mdi:account-multiple");
+        out.add(message("sensor", "clients", clients));
+
+        ObjectNode camera = entity("printer_camera", "Printer camera");
+        camera.put("state_topic", topics.state("printer_camera"));
+        camera.put("device_class", "connectivity");
+        camera.put("payload_on", States.ON);
+        camera.put("payload_off", States.OFF);
+        out.add(message("binary_sensor", "printer_camera", camera));
+
+        ObjectNode reconnect = entity("reconnect", "Reconnect");
+        reconnect.put("command_topic", topics.button("reconnect"));
+        reconnect.put("payload_press", Commands.PRESS);
+        reconnect.put("device_class", "restart");
+        out.add(message("button", "reconnect", reconnect));
+
+        ObjectNode redetect = entity("redetect", "Detect camera");
+        redetect.put("command_topic", topics.button("redetect"));
+        redetect.put("payload_press", Commands.PRESS);
+        redetect.put("entity_category", "config");
+        redetect.put("icon", "mdi:camera-switch");
+        out.add(message("button", "redetect", redetect));
+
+        ObjectNode fps = diagnostic("frame_rate", "Frame rate");
+        fps.put("state_class", "measurement");
+        fps.put("unit_of_measurement", "fps");
+        fps.put("suggested_display_precision", 1);
+        fps.put("icon", "mdi:filmstrip");
+        out.add(message("sensor", "frame_rate", fps));
+
+        ObjectNode bitrate = diagnostic("bitrate", "Bitrate");
+        bitrate.put("device_class", "data_rate");
+        bitrate.put("state_class", "measurement");
+        bitrate.put("unit_of_measurement", "bit/s");
+        out.add(message("sensor", "bitrate", bitrate));
+
+        ObjectNode lastFrame = diagnostic("last_frame", "Last frame");
+        lastFrame.put("device_class", "timestamp");
+        out.add(message("sensor", "last_frame", lastFrame));
+
+        ObjectNode reconnects = diagnostic("reconnects", "Upstream reconnects");
+        reconnects.put("state_class", "total_increasing");
+        reconnects.put("icon", "mdi:connection");
+        out.add(message("sensor", "reconnects", reconnects));
+
+        ObjectNode upstream = diagnostic("upstream_state", "Upstream state");
+        upstream.put("device_class", "enum");
+        Arrays.stream(UpstreamState.values()).map(UpstreamState::id).forEach(upstream.putArray("options")::add);
+        upstream.put("json_attributes_topic", topics.upstreamAttributes());
+        upstream.put("icon", "mdi:lan-connect");
+        out.add(message("sensor", "upstream_state", upstream));
+
+        if (type == CameraType.CHAMBER && snapshots) {
+            ObjectNode chamber = entity("chamber", "Chamber");
+            chamber.put("topic", topics.snapshot());
+            out.add(message("camera", "chamber", chamber));
+        } else {
+            out.add(new Message(topics.discovery("camera", "chamber"), new byte[0]));
+        }
+        return out;
+    }
+
+    private ObjectNode diagnostic(String objectId, String name) {
+        ObjectNode node = entity(objectId, name);
+        node.put("state_topic", topics.state(objectId));
+        node.put("entity_category", "diagnostic");
+        return node;
+    }
+
+    /** What every entity carries: name, unique id, availability, device and origin. */
+    private ObjectNode entity(String objectId, String name) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("name", name);
+        node.put("unique_id", topics.uniqueId(objectId));
+        node.put("availability_topic", topics.availability());
+        node.put("payload_available", States.ONLINE);
+        node.put("payload_not_available", States.OFFLINE);
+        node.put("qos", 1);
+        ObjectNode device = node.putObject("device");
+        device.putArray("identifiers").add(topics.deviceId());
+        device.put("name", deviceName);
+        device.put("manufacturer", "PandaProxy");
+        device.put("model", "Camera proxy for BambuLab printers");
+        device.put("sw_version", version);
+        ObjectNode origin = node.putObject("origin");
+        origin.put("name", "PandaProxy");
+        origin.put("sw_version", version);
+        return node;
+    }
+
+    private Message message(String component, String objectId, ObjectNode config) {
+        try {
+            return new Message(topics.discovery(component, objectId), JSON.writeValueAsBytes(config));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write discovery JSON", e);
+        }
+    }
+}

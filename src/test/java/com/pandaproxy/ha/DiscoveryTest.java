@@ -1,0 +1,138 @@
+package com.pandaproxy.ha;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterStatus;
+import com.pandaproxy.printer.UpstreamState;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Discovery payloads, state payloads, commands and topic names, without a broker. */
+class DiscoveryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Topics topics = new Topics("homeassistant", "pandaproxy", "01s00c123");
+    private final Discovery discovery = new Discovery(topics, "PandaProxy 01S00C123", "1.2.3");
+
+    @Test
+    void nodeIdComesFromTheSerialElseTheAddressAndIsTopicSafe() {
+        assertEquals("01s00c123", Topics.nodeId("01S00C123", "192.0.2.1"));
+        assertEquals("192_168_1_20", Topics.nodeId(null, "192.168.1.20"));
+        assertEquals("192_168_1_20", Topics.nodeId(" ", "192.168.1.20"));
+        assertEquals("fe80__1_eth0", Topics.nodeId(null, "fe80::1%eth0"));
+        assertEquals("a_b_c", Topics.nodeId("a/b#c", null));
+        assertEquals("printer", Topics.nodeId(null, null));
+        assertEquals("pandaproxy-01s00c123", topics.clientId());
+        assertEquals("homeassistant/sensor/01s00c123/clients/config", topics.discovery("sensor", "clients"));
+    }
+
+    @Test
+    void everyConfigIsJsonWithUniqueIdDeviceAvailabilityAndATopic() throws Exception {
+        List<Discovery.Message> configs = discovery.configs(CameraType.CHAMBER, true);
+        assertEquals(11, configs.size());
+        Set<String> uniqueIds = new HashSet<>();
+        for (Discovery.Message m : configs) {
+            JsonNode c = JSON.readTree(m.payload());
+            String component = m.topic().split("/")[1];
+            assertTrue(uniqueIds.add(c.path("unique_id").asText()), "unique ids differ: " + m.topic());
+            assertTrue(c.path("unique_id").asText().startsWith("pandaproxy_01s00c123_"), m.topic());
+            assertTrue(c.path("name").isTextual(), m.topic());
+            assertEquals("pandaproxy/01s00c123/availability", c.path("availability_topic").asText(), m.topic());
+            JsonNode device = c.path("device");
+            assertEquals("pandaproxy_01s00c123", device.path("identifiers").path(0).asText(), m.topic());
+            assertEquals("PandaProxy 01S00C123", device.path("name").asText());
+            assertEquals("1.2.3", device.path("sw_version").asText());
+            assertTrue(device.path("manufacturer").isTextual() && device.path("model").isTextual());
+            String topicKey = switch (component) {
+                case "button" -> "command_topic";
+                case "camera" -> "topic";
+                default -> "state_topic";
+            };
+            assertTrue(c.path(topicKey).asText().startsWith("pandaproxy/01s00c123/"), m.topic() + " " + topicKey);
+            assertFalse(new String(m.payload(), StandardCharsets.UTF_8).contains("password"));
+        }
+    }
+
+    @Test
+    void entitiesCarryTheirClassesAndCategories() throws Exception {
+        Map<String, JsonNode> byTopic = new java.util.HashMap<>();
+        for (Discovery.Message m : discovery.configs(CameraType.CHAMBER, true)) {
+            byTopic.put(m.topic(), JSON.readTree(m.payload()));
+        }
+        JsonNode type = byTopic.get(topics.discovery("sensor", "camera_type"));
+        assertEquals("enum", type.path("device_class").asText());
+        assertEquals("[\"chamber\",\"rtsp\",\"unknown\"]", type.path("options").toString());
+        assertEquals("measurement", byTopic.get(topics.discovery("sensor", "clients")).path("state_class").asText());
+        assertEquals("connectivity", byTopic.get(topics.discovery("binary_sensor", "printer_camera")).path("device_class").asText());
+        JsonNode reconnect = byTopic.get(topics.discovery("button", "reconnect"));
+        assertEquals("restart", reconnect.path("device_class").asText());
+        assertEquals("PRESS", reconnect.path("payload_press").asText());
+        assertEquals("config", byTopic.get(topics.discovery("button", "redetect")).path("entity_category").asText());
+        for (String diagnostic : List.of("frame_rate", "bitrate", "last_frame", "reconnects", "upstream_state")) {
+            assertEquals("diagnostic", byTopic.get(topics.discovery("sensor", diagnostic)).path("entity_category").asText(), diagnostic);
+        }
+        assertEquals("timestamp", byTopic.get(topics.discovery("sensor", "last_frame")).path("device_class").asText());
+        assertEquals("Chamber", byTopic.get(topics.discovery("camera", "chamber")).path("name").asText());
+    }
+
+    @Test
+    void cameraEntityOnlyForChamberPrintersWithSnapshots() {
+        for (var c : List.of(discovery.configs(CameraType.RTSP, true), discovery.configs(CameraType.UNKNOWN, true),
+                discovery.configs(CameraType.CHAMBER, false))) {
+            Discovery.Message camera = c.get(c.size() - 1);
+            assertEquals(topics.discovery("camera", "chamber"), camera.topic());
+            assertEquals(0, camera.payload().length, "empty retained config removes the entity");
+        }
+    }
+
+    @Test
+    void statePayloads() throws Exception {
+        PrinterStatus s = new PrinterStatus(CameraType.RTSP, UpstreamState.BACKING_OFF, 3, 14.75, 2_000_000,
+                Instant.parse("2026-11-25T10:15:30.123Z"), 4, "connection refused");
+        Map<String, String> states = States.of(s);
+        assertEquals("rtsp", states.get("camera_type"));
+        assertEquals("3", states.get("clients"));
+        assertEquals("OFF", states.get("printer_camera"));
+        assertEquals("14.8", states.get("frame_rate"));
+        assertEquals("2000000", states.get("bitrate"));
+        assertEquals("2026-11-25T10:15:30+00:00", states.get("last_frame"));
+        assertEquals("4", states.get("reconnects"));
+        assertEquals("backing_off", states.get("upstream_state"));
+        assertEquals("connection refused", JSON.readTree(states.get("upstream_attributes")).path("last_error").asText());
+
+        Map<String, String> initial = States.of(PrinterStatus.initial(CameraType.UNKNOWN));
+        assertEquals("None", initial.get("last_frame"));
+        assertEquals("detecting", initial.get("upstream_state"));
+        assertTrue(JSON.readTree(initial.get("upstream_attributes")).path("last_error").isNull());
+    }
+
+    @Test
+    void commands() {
+        byte[] press = "PRESS".getBytes(StandardCharsets.UTF_8);
+        assertEquals(Optional.of(Commands.Command.RECONNECT), Commands.parse(topics, topics.button("reconnect"), press));
+        assertEquals(Optional.of(Commands.Command.REDETECT), Commands.parse(topics, topics.button("redetect"), press));
+        assertEquals(Optional.of(Commands.Command.RECONNECT), Commands.parse(topics, topics.command(), bytes("reconnect\n")));
+        assertEquals(Optional.of(Commands.Command.REDETECT), Commands.parse(topics, topics.command(), bytes("REDETECT")));
+        assertEquals(Optional.empty(), Commands.parse(topics, topics.command(), bytes("PRESS")));
+        assertEquals(Optional.empty(), Commands.parse(topics, topics.command(), bytes("restart")));
+        assertEquals(Optional.empty(), Commands.parse(topics, topics.button("reconnect"), bytes("reconnect")));
+        assertEquals(Optional.empty(), Commands.parse(topics, topics.command(), bytes(" ".repeat(60) + "reconnect")));
+        assertEquals(Optional.empty(), Commands.parse(topics, "elsewhere", press));
+        assertEquals("'a?b'", Commands.describe(new byte[] {'a', 0, 'b'}));
+        assertEquals("65 bytes (over 64)", Commands.describe(new byte[65]));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

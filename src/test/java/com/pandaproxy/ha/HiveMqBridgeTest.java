@@ -1,0 +1,202 @@
+package com.pandaproxy.ha;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.testutil.Await;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bridge against a real broker in this JVM: HiveMQ Community Edition (embedded). */
+class HiveMqBridgeTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger SERIALS = new AtomicInteger();
+
+    @TempDir
+    static Path dir;
+    private static EmbeddedHiveMq broker;
+
+    private FakePrinter printer;
+    private HomeAssistantBridge bridge;
+    private Probe probe;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = new EmbeddedHiveMq(dir);
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        broker.close();
+    }
+
+    /** A bridge for a fresh printer (own serial, so tests do not see each other's topics) and a probe. */
+    private Topics start(CameraType type, int snapshotSeconds) throws Exception {
+        printer = new FakePrinter(type);
+        MqttSettings settings = MqttSettings.parse(broker.uri(), null, null, "homeassistant", "pandaproxy",
+                Integer.toString(snapshotSeconds), null, null);
+        String serial = "01S00T" + SERIALS.incrementAndGet();
+        bridge = new HomeAssistantBridge(settings, serial, "192.0.2.7", printer);
+        Topics t = bridge.topics();
+        probe = new Probe(broker.uri(), null, null, "homeassistant/+/" + t.nodeId() + "/#", "pandaproxy/" + t.nodeId() + "/#");
+        bridge.start();
+        probe.awaitText(t.availability(), "online");
+        probe.awaitText(t.state("clients"), "0");
+        return t;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (probe != null) {
+            probe.close();
+        }
+        if (printer != null) {
+            printer.close();
+        }
+    }
+
+    @Test
+    void discoveryCarriesWhatHomeAssistantNeeds() throws Exception {
+        Topics t = start(CameraType.CHAMBER, 10);
+        String[][] expected = {
+            {"sensor", "camera_type"}, {"sensor", "clients"}, {"binary_sensor", "printer_camera"},
+            {"button", "reconnect"}, {"button", "redetect"}, {"sensor", "frame_rate"}, {"sensor", "bitrate"},
+            {"sensor", "last_frame"}, {"sensor", "reconnects"}, {"sensor", "upstream_state"}, {"camera", "chamber"}};
+        for (String[] e : expected) {
+            String topic = t.discovery(e[0], e[1]);
+            Await.until(topic, Probe.WAIT, () -> probe.latest.containsKey(topic));
+            Probe.Received r = probe.latest.get(topic);
+            assertTrue(r.retained() || r.payload().length > 0, topic);
+            JsonNode config = JSON.readTree(r.payload());
+            assertEquals(t.uniqueId(e[1]), config.path("unique_id").asText(), topic);
+            assertEquals(t.deviceId(), config.path("device").path("identifiers").path(0).asText(), topic);
+            assertEquals(t.availability(), config.path("availability_topic").asText(), topic);
+            switch (e[0]) {
+                case "button" -> assertEquals(t.button(e[1]), config.path("command_topic").asText(), topic);
+                case "camera" -> assertEquals(t.snapshot(), config.path("topic").asText(), topic);
+                default -> assertEquals(t.state(e[1]), config.path("state_topic").asText(), topic);
+            }
+        }
+        probe.awaitText(t.state("camera_type"), "chamber");
+        probe.awaitText(t.state("printer_camera"), "ON");
+        probe.awaitText(t.state("upstream_state"), "streaming");
+        assertEquals("None", probe.text(t.state("last_frame")));
+    }
+
+    @Test
+    void statesFollowClientsConnectingAndLeaving() throws Exception {
+        Topics t = start(CameraType.CHAMBER, 0);
+        printer.board.clientConnected();
+        printer.board.clientConnected();
+        probe.awaitText(t.state("clients"), "2");
+        printer.board.clientDisconnected();
+        probe.awaitText(t.state("clients"), "1");
+        printer.board.frame(1000);
+        printer.board.clientDisconnected();
+        probe.awaitText(t.state("clients"), "0");
+        Await.until("last frame time", Probe.WAIT, () -> !"None".equals(probe.text(t.state("last_frame"))));
+        assertTrue(probe.text(t.state("last_frame")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00"),
+                probe.text(t.state("last_frame")));
+    }
+
+    @Test
+    void clientCountIsCoalescedToOncePerSecond() throws Exception {
+        Topics t = start(CameraType.RTSP, 0);
+        int from = probe.all.size();
+        for (int i = 0; i < 20; i++) {
+            printer.board.clientConnected();
+        }
+        probe.awaitText(t.state("clients"), "20");
+        List<Probe.Received> counts = probe.all.subList(from, probe.all.size()).stream()
+                .filter(r -> r.topic().equals(t.state("clients"))).toList();
+        for (int i = 1; i < counts.size(); i++) {
+            long gap = counts.get(i).nanos() - counts.get(i - 1).nanos();
+            assertTrue(gap > 800_000_000L, "client count published twice within " + gap / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
+    void pressingReconnectReconnectsAndTheCameraGoesOffThenOn() throws Exception {
+        Topics t = start(CameraType.CHAMBER, 0);
+        probe.awaitText(t.state("printer_camera"), "ON");
+        int from = probe.all.size();
+        probe.publish(t.button("reconnect"), "PRESS");
+        Await.until("reconnect called", Probe.WAIT, () -> printer.reconnects.get() == 1);
+        probe.awaitTextAfter(from, t.state("printer_camera"), "OFF");
+        int off = probe.indexOf(from, t.state("printer_camera"), "OFF");
+        probe.awaitTextAfter(off + 1, t.state("printer_camera"), "ON");
+        probe.awaitText(t.state("reconnects"), "1");
+        assertEquals(0, printer.redetects.get());
+    }
+
+    @Test
+    void commandTopicTakesPlainTextAndIgnoresTheRest() throws Exception {
+        Topics t = start(CameraType.CHAMBER, 0);
+        probe.publish(t.command(), "bogus");
+        probe.publish(t.command(), "reconnect".repeat(10));
+        probe.publish(t.button("redetect"), "NOT-PRESS");
+        probe.publish(t.command(), "redetect");
+        Await.until("redetect called", Probe.WAIT, () -> printer.redetects.get() == 1);
+        probe.publish(t.button("redetect"), "PRESS");
+        Await.until("redetect pressed", Probe.WAIT, () -> printer.redetects.get() == 2);
+        probe.publish(t.command(), "reconnect");
+        Await.until("reconnect called", Probe.WAIT, () -> printer.reconnects.get() == 1);
+        assertEquals(2, printer.redetects.get());
+    }
+
+    @Test
+    void homeAssistantComingOnlineGetsDiscoveryAgain() throws Exception {
+        Topics t = start(CameraType.CHAMBER, 0);
+        Await.until("discovery", Probe.WAIT, () -> probe.latest.containsKey(t.discovery("sensor", "clients")));
+        int from = probe.all.size();
+        probe.publish(t.homeAssistantStatus(), "online");
+        Await.until("discovery sent again", Probe.WAIT, () -> probe.all.subList(from, probe.all.size()).stream()
+                .anyMatch(r -> r.topic().equals(t.discovery("sensor", "clients"))));
+        Await.until("states sent again", Probe.WAIT, () -> probe.all.subList(from, probe.all.size()).stream()
+                .anyMatch(r -> r.topic().equals(t.state("clients"))));
+    }
+
+    @Test
+    void cameraEntityFollowsTheCameraTypeAndGetsSnapshots() throws Exception {
+        Topics t = start(CameraType.CHAMBER, 1);
+        String cameraConfig = t.discovery("camera", "chamber");
+        Await.until("camera config", Probe.WAIT, () -> probe.latest.containsKey(cameraConfig)
+                && probe.latest.get(cameraConfig).payload().length > 0);
+        Await.until("snapshot", Probe.WAIT, () -> probe.latest.containsKey(t.snapshot()));
+        assertArrayEquals(FakePrinter.JPEG, probe.latest.get(t.snapshot()).payload());
+        assertFalse(probe.latest.get(t.snapshot()).retained());
+
+        printer.board.cameraType(CameraType.RTSP);
+        probe.awaitText(t.state("camera_type"), "rtsp");
+        Await.until("camera config removed", Probe.WAIT, () -> probe.latest.get(cameraConfig).payload().length == 0);
+    }
+
+    @Test
+    void cleanCloseLeavesAvailabilityOffline() throws Exception {
+        Topics t = start(CameraType.CHAMBER, 0);
+        long before = System.nanoTime();
+        bridge.close();
+        assertTrue(System.nanoTime() - before < 2_500_000_000L, "close took too long");
+        probe.awaitText(t.availability(), "offline");
+        assertFalse(bridge.connected());
+        // a newcomer (Home Assistant starting later) sees the retained offline
+        try (Probe late = new Probe(broker.uri(), null, null, t.availability())) {
+            late.awaitText(t.availability(), "offline");
+            assertTrue(late.latest.get(t.availability()).retained());
+        }
+    }
+}
