@@ -26,10 +26,12 @@ COPY --from=build /src/target/pandaproxy.jar /app/pandaproxy.jar
 COPY run.sh /run.sh
 RUN chmod 0755 /run.sh
 
-# Memory: a small heap, the serial collector and small thread stacks keep the JVM near the
-# 64 MB RSS target on a Raspberry Pi. TODO(lead): align with the chamber issue's benchmark
-# (BENCHMARKS.md); override with -e JAVA_OPTS=... if needed.
-ENV JAVA_OPTS="-XX:+UseSerialGC -Xss256k -Xmx48m -XX:MaxMetaspaceSize=40m -XX:ReservedCodeCacheSize=16m -XX:MaxDirectMemorySize=24m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError" \
+# Memory: serial GC, a small heap, small thread stacks, C1 only and one Netty arena keep the
+# JVM within the 64 MB RSS target. These are the chamber benchmark's "docker" flags
+# (ChamberBenchmark.DOCKER_FLAGS, BENCHMARKS.md) as of this writing, plus exiting on
+# OutOfMemoryError so the container restarts. TODO(lead): keep both lists equal.
+# Override with -e JAVA_OPTS=... if needed.
+ENV JAVA_OPTS="-XX:+UseSerialGC -Xmx24m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:MaxMetaspaceSize=32m -XX:CICompilerCount=1 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -XX:+ExitOnOutOfMemoryError" \
     DATA_DIR=/data
 
 WORKDIR /app
