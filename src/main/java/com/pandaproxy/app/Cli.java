@@ -117,6 +117,15 @@ public final class Cli {
 
     /** Builds the picocli command line, reading variables from {@code env}. */
     static CommandLine commandLine(Cli cli, Map<String, String> env) {
+        return commandLine(cli, env, Map.of());
+    }
+
+    /**
+     * Builds the picocli command line. An option not given as a flag takes, in this order, its
+     * variable from {@code env}, its value in {@code addon} (the add-on's options, keyed by the
+     * option's long name: {@link AddonMode}), or its default.
+     */
+    static CommandLine commandLine(Cli cli, Map<String, String> env, Map<String, String> addon) {
         CommandLine cmd = new CommandLine(cli);
         cmd.setDefaultValueProvider(option -> {
             if (!(option instanceof CommandLine.Model.OptionSpec spec)) {
@@ -124,6 +133,9 @@ public final class Cli {
             }
             String var = ENV.get(spec.longestName());
             String value = var == null ? null : env.get(var);
+            if (value == null || value.isBlank()) {
+                value = addon.get(spec.longestName());
+            }
             return value == null || value.isBlank() ? spec.defaultValue() : value.trim();
         });
         return cmd;

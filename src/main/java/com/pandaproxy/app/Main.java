@@ -24,9 +24,10 @@ public final class Main {
      */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Cli cli = new Cli();
-        CommandLine cmd = Cli.commandLine(cli, env);
         Config config;
         try {
+            AddonMode addon = AddonMode.load(env, args);
+            CommandLine cmd = Cli.commandLine(cli, env, addon.options());
             CommandLine.ParseResult parsed = cmd.parseArgs(args);
             if (parsed.isUsageHelpRequested()) {
                 cmd.usage(out);
@@ -38,6 +39,7 @@ public final class Main {
             }
             config = cli.toConfig();
             Logging.configure(cli.logLevel());
+            addon.logNotes();
         } catch (CommandLine.ParameterException e) {
             err.println("pandaproxy: " + e.getMessage() + " (see --help)");
             return 2;

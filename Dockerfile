@@ -1,0 +1,50 @@
+# PandaProxy: one image for the Home Assistant add-on and for plain Docker.
+#
+# Build stage: the Maven wrapper on a JDK 17 image makes target/pandaproxy.jar (tests run in
+# CI, not here: they drive ffmpeg, GStreamer and Mosquitto).
+# Run stage: Alpine with the JRE from Alpine's own packages. The Supervisor passes BUILD_FROM,
+# its Alpine-based image for the device's architecture (build.yaml); a plain `docker build`
+# uses the same Alpine release, so the add-on and the standalone image run the same JRE.
+ARG BUILD_FROM=alpine:3.22
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+# dependencies in their own layer: rebuilt only when the pom changes
+RUN ./mvnw -B -ntp -q dependency:go-offline
+COPY src/main src/main
+RUN ./mvnw -B -ntp -q -Dmaven.test.skip=true package
+
+FROM ${BUILD_FROM}
+LABEL org.opencontainers.image.title="PandaProxy" \
+      org.opencontainers.image.description="Camera proxy for BambuLab printers"
+
+RUN apk add --no-cache openjdk17-jre-headless
+
+COPY --from=build /src/target/pandaproxy.jar /app/pandaproxy.jar
+COPY run.sh /run.sh
+RUN chmod 0755 /run.sh
+
+# Memory: serial GC, a small heap, small thread stacks, C1 only and one Netty arena keep the
+# JVM within the 64 MB RSS target. These are the chamber benchmark's "docker" flags
+# (ChamberBenchmark.DOCKER_FLAGS, BENCHMARKS.md) as of this writing, plus exiting on
+# OutOfMemoryError so the container restarts. TODO(lead): keep both lists equal.
+# Override with -e JAVA_OPTS=... if needed.
+ENV JAVA_OPTS="-XX:+UseSerialGC -Xmx24m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:MaxMetaspaceSize=32m -XX:CICompilerCount=1 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -XX:+ExitOnOutOfMemoryError" \
+    DATA_DIR=/data
+
+WORKDIR /app
+# 322: RTSP/RTSPS (X1, H2, P2S); 6000: chamber image over TLS (A1, P1). Binding ports
+# below 1024 works: the container runs as root, and plain Docker also sets
+# net.ipv4.ip_unprivileged_port_start=0 in containers.
+EXPOSE 322 6000
+
+# Healthy when the proxy completes a TLS handshake on 6000 or 322 (com.pandaproxy.app.HealthCheck):
+# a short-lived, tiny JVM, once a minute.
+HEALTHCHECK --interval=60s --timeout=20s --start-period=60s --retries=3 \
+    CMD java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx16m -cp /app/pandaproxy.jar com.pandaproxy.app.HealthCheck || exit 1
+
+# run.sh chooses add-on or standalone mode and execs the JVM, so signals reach it
+ENTRYPOINT ["/run.sh"]
+CMD []
