@@ -2,6 +2,7 @@ package com.pandaproxy.app;
 
 import com.pandaproxy.chamber.ChamberProxy;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.ha.HomeAssistantBridge;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.Printer;
 import com.pandaproxy.printer.PrinterControl;
@@ -31,6 +32,7 @@ public final class Application implements AutoCloseable {
     private final SimulatedPrinter simulator;
     private final Printer printer;
     private final StatusBoard status;
+    private HomeAssistantBridge mqtt; // null when MQTT is off
 
     private Application(Config config, EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status) {
         this.config = config;
@@ -80,7 +82,12 @@ public final class Application implements AutoCloseable {
         } else if (config.demo() != null) {
             logDemoUrls(config, config.rtspPort());
         }
-        return new Application(config, group, simulator, printer, status);
+        Application app = new Application(config, group, simulator, printer, status);
+        if (config.mqtt() != null) {
+            app.mqtt = HomeAssistantBridge.create(config, printer);
+            app.mqtt.start(); // returns at once; broker trouble is logged and retried
+        }
+        return app;
     }
 
     /** What to open against the RTSP demo; the code is shown only when it is the built-in demo value. */
@@ -111,6 +118,9 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Shutting down");
+        if (mqtt != null) {
+            mqtt.close(); // first, so "offline" goes out while the rest is still up
+        }
         printer.close();
         if (simulator != null) {
             simulator.close();

@@ -25,6 +25,14 @@ public record Config(
         boolean verbose,
         MqttSettings mqtt) {
 
+    /** A configuration without MQTT (tests, tools). */
+    public Config(String printerIp, Secret accessCode, String serial, String bindAddress, CameraMode camera,
+            int chamberPort, int printerChamberPort, int rtspPort, int printerRtspPort, java.nio.file.Path dataDir,
+            int maxClients, String demo, boolean verbose) {
+        this(printerIp, accessCode, serial, bindAddress, camera, chamberPort, printerChamberPort, rtspPort,
+                printerRtspPort, dataDir, maxClients, demo, verbose, null);
+    }
+
     /** The user name BambuLab printers expect on every camera protocol. */
     public static final String USERNAME = "bblp";
 
