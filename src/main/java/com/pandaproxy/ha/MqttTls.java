@@ -7,13 +7,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Collection;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /** The TLS socket factory for an {@code ssl://} broker: a given CA file, any certificate, or the JVM's defaults. */
 final class MqttTls {
@@ -24,7 +23,8 @@ final class MqttTls {
     static SSLSocketFactory socketFactory(MqttSettings settings) throws IOException, GeneralSecurityException {
         if (settings.insecure()) {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new TrustAll()}, null);
+            // --mqtt-insecure: the user chose to trust whatever the broker presents
+            context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
             return context.getSocketFactory();
         }
         if (settings.caFile() != null) {
@@ -48,21 +48,5 @@ final class MqttTls {
             return context.getSocketFactory();
         }
         return null;
-    }
-
-    /** For --mqtt-insecure: the user chose to trust whatever the broker presents. */
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }
