@@ -1,7 +1,7 @@
 package com.pandaproxy.tls;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.math.BigInteger;
@@ -11,11 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,11 +35,8 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,18 +136,27 @@ public final class ServerCertificate {
         return name.contains(":") || name.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
 
+    /** Reads what {@link #loadOrCreate} wrote, with the JDK alone: Bouncy Castle is only needed to make one. */
     private static ServerCertificate load(Path certPath, Path keyPath) throws IOException {
-        X509Certificate cert;
-        PrivateKey key;
-        try (Reader r = Files.newBufferedReader(certPath); PEMParser parser = new PEMParser(r)) {
-            cert = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) parser.readObject());
-        } catch (java.security.cert.CertificateException e) {
+        try (InputStream in = Files.newInputStream(certPath)) {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pemBody(Files.readString(keyPath, StandardCharsets.US_ASCII), "PRIVATE KEY"));
+            PrivateKey key = KeyFactory.getInstance(cert.getPublicKey().getAlgorithm()).generatePrivate(spec);
+            return new ServerCertificate(cert, key);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
-        try (Reader r = Files.newBufferedReader(keyPath); PEMParser parser = new PEMParser(r)) {
-            key = new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) parser.readObject());
+    }
+
+    private static byte[] pemBody(String pem, String type) throws IOException {
+        String begin = "-----BEGIN " + type + "-----";
+        String end = "-----END " + type + "-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IOException("not a PEM " + type);
         }
-        return new ServerCertificate(cert, key);
+        return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
     }
 
     /** Marks a key for PEM output as PKCS#8 ("PRIVATE KEY"), which Netty and OpenSSL read. */

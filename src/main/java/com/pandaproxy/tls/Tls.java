@@ -19,7 +19,7 @@ public final class Tls {
 
     public Tls(ServerCertificate identity, SslProvider provider) throws SSLException {
         this.provider = provider;
-        this.server = SslContextBuilder.forServer(identity.key(), identity.certificate())
+        this.server = SslContextBuilder.forServer(new IdentityKeyManager(identity))
                 .sslProvider(provider)
                 .build();
         this.client = SslContextBuilder.forClient()

@@ -43,7 +43,7 @@ public final class LifecycleBenchmark {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        Path jar = Path.of("target/pandaproxy.jar");
+        Path jar = Path.of(System.getProperty("bench.jar", "target/pandaproxy.jar"));
         Path work = Files.createTempDirectory("pandaproxy-bench");
         Path template = work.resolve("template");
         System.out.println("logs in " + work);
