@@ -1,6 +1,7 @@
 package com.pandaproxy.app;
 
 import com.pandaproxy.chamber.ChamberProxy;
+import com.pandaproxy.chamber.ChamberTimings;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.ha.HomeAssistantBridge;
 import com.pandaproxy.printer.CameraType;
@@ -62,7 +63,8 @@ public final class Application implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
         ProxyContext context = new ProxyContext(config, tls, group, status, new AuthThrottle());
-        Printer printer = new Printer(context, type -> type == CameraType.RTSP ? new RtspProxy(context) : new ChamberProxy(context));
+        Printer printer = new Printer(context, (type, connection) -> type == CameraType.RTSP ? new RtspProxy(context)
+                : new ChamberProxy(context, ChamberTimings.DEFAULT, connection));
         try {
             printer.start();
         } catch (Exception e) {

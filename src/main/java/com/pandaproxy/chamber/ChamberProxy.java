@@ -3,6 +3,7 @@ package com.pandaproxy.chamber;
 import com.pandaproxy.app.Config;
 import com.pandaproxy.fanout.Fanout;
 import com.pandaproxy.printer.CameraProxy;
+import com.pandaproxy.printer.ChamberConnection;
 import com.pandaproxy.printer.ProxyContext;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -38,6 +39,7 @@ public final class ChamberProxy implements CameraProxy {
     private final Fanout<ByteBuf> fanout;
     private final LatestFrame latest;
     private final Upstream upstream;
+    private final ChamberConnection connection;
     private final ChannelGroup clients = new DefaultChannelGroup("chamber-clients", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean full;
@@ -48,9 +50,18 @@ public final class ChamberProxy implements CameraProxy {
     }
 
     public ChamberProxy(ProxyContext context, ChamberTimings timings) {
+        this(context, timings, null);
+    }
+
+    /**
+     * @param connection the detection probe's live connection to the printer, adopted as the
+     *                   first upstream connection (its event loop becomes the proxy's), or null
+     */
+    public ChamberProxy(ProxyContext context, ChamberTimings timings, ChamberConnection connection) {
         this.context = context;
         this.timings = timings;
-        EventLoop loop = context.group().next();
+        this.connection = connection;
+        EventLoop loop = connection != null ? connection.loop() : context.group().next();
         this.latest = new LatestFrame(timings.joinMaxAge().toNanos(), System::nanoTime);
         this.fanout = new Fanout<>(loop, latest);
         this.upstream = new Upstream(context.config(), context.tls().client(), loop, fanout, context.status(), timings);
@@ -94,7 +105,7 @@ public final class ChamberProxy implements CameraProxy {
         server = bootstrap.bind(config.bindAddress(), config.chamberPort()).syncUninterruptibly().channel();
         LOG.info("Chamber-image proxy listening on {}:{} (TLS, {}), printer camera at {}:{}", config.bindAddress(), port(),
                 context.tls().provider(), config.printerIp(), config.printerChamberPort());
-        upstream.start();
+        upstream.start(connection);
     }
 
     /** The port clients connect to (the bound one, useful when configured as 0). */
@@ -132,6 +143,9 @@ public final class ChamberProxy implements CameraProxy {
         }
         clients.close().awaitUninterruptibly(300);
         upstream.close();
+        if (connection != null) {
+            connection.close(); // in case start() failed before the upstream adopted it
+        }
         fanout.clearCache();
     }
 }

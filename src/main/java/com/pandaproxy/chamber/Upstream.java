@@ -4,6 +4,7 @@ import com.pandaproxy.app.Config;
 import com.pandaproxy.app.Secret;
 import com.pandaproxy.fanout.Fanout;
 import com.pandaproxy.net.Backoff;
+import com.pandaproxy.printer.ChamberConnection;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
 import io.netty.bootstrap.Bootstrap;
@@ -15,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -64,10 +66,20 @@ final class Upstream {
         this.backoff = new Backoff(timings.backoffMin().toMillis(), timings.backoffMax().toMillis());
     }
 
-    void start() {
+    /** Starts with {@code adopted} (the detection's connection, on this loop) if given and still open, else connects. */
+    void start(ChamberConnection adopted) {
         loop.execute(() -> {
-            LOG.info("Connecting to the printer camera at {}:{}", host, port);
-            connect();
+            ByteBuf received = adopted == null || closed ? null : adopted.take();
+            if (received != null) {
+                LOG.info("Using the detection's connection to the printer camera at {}:{}", host, port);
+                adopt(adopted.channel(), received);
+            } else {
+                if (adopted != null) {
+                    adopted.close();
+                }
+                LOG.info("Connecting to the printer camera at {}:{}", host, port);
+                connect();
+            }
         });
     }
 
@@ -134,10 +146,8 @@ final class Upstream {
                     protected void initChannel(SocketChannel ch) {
                         SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
                         tls.setHandshakeTimeoutMillis(timings.watchdog().toMillis());
-                        ch.pipeline().addLast("tls", tls)
-                                .addLast("received", attempt.new ByteWatch())
-                                .addLast("frames", attempt.decoder)
-                                .addLast("relay", attempt.new Relay());
+                        ch.pipeline().addLast("tls", tls);
+                        attempt.addHandlers(ch.pipeline());
                     }
                 });
         ChannelFuture connected = bootstrap.connect(host, port);
@@ -149,6 +159,23 @@ final class Upstream {
         });
         attempt.channel.closeFuture().addListener(f -> attempt.ended());
         attempt.watchdog = loop.scheduleAtFixedRate(attempt::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Continues on a connection that is already logged in (TLS handler in place, reading paused):
+     * adds this proxy's handlers after TLS, feeds them the bytes already read, resumes reading.
+     */
+    private void adopt(Channel channel, ByteBuf received) {
+        status.state(UpstreamState.CONNECTING);
+        Attempt attempt = new Attempt();
+        current = attempt;
+        attempt.channel = channel;
+        attempt.loginSent = true;
+        attempt.addHandlers(channel.pipeline());
+        channel.closeFuture().addListener(f -> attempt.ended());
+        attempt.watchdog = loop.scheduleAtFixedRate(attempt::watch, 1, 1, TimeUnit.SECONDS);
+        channel.pipeline().context(SslHandler.class).fireChannelRead(received);
+        channel.config().setAutoRead(true);
     }
 
     private void streaming() {
@@ -193,6 +220,13 @@ final class Upstream {
         boolean streaming;
         String error;
         boolean over;
+
+        /** The handlers after TLS: note any bytes, cut frames, publish them. */
+        void addHandlers(ChannelPipeline pipeline) {
+            pipeline.addLast("received", new ByteWatch())
+                    .addLast("frames", decoder)
+                    .addLast("relay", new Relay());
+        }
 
         /** The error that ends this attempt (the first one wins). */
         void fail(String message) {

@@ -5,6 +5,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Finds out which camera protocol the printer speaks by probing both ports at once: the chamber-image
@@ -26,37 +28,50 @@ public final class CameraDetector {
         this.timeout = timeout;
     }
 
+    /** Probes both ports at once, closing every connection; see {@link #detect(boolean)}. */
+    public CompletableFuture<Detection> detect() {
+        return detect(false);
+    }
+
     /**
      * Probes both ports at once; never completes exceptionally. A chamber-image answer settles it
      * without waiting for the RTSP probe (which may be waiting for a filtered port to time out).
+     *
+     * @param keepChamber keep a chamber-image connection that was found open, in
+     *                    {@link Detection#chamberConnection()}, for the proxy to adopt
      */
-    public CompletableFuture<Detection> detect() {
-        CompletableFuture<ProbeResult> chamber = probe(CameraType.CHAMBER);
+    public CompletableFuture<Detection> detect(boolean keepChamber) {
+        AtomicReference<ChamberConnection> kept = new AtomicReference<>();
+        CompletableFuture<ProbeResult> chamber = probe(CameraType.CHAMBER, keepChamber ? kept::set : null);
         CompletableFuture<ProbeResult> rtsp = probe(CameraType.RTSP);
         CompletableFuture<Detection> result = new CompletableFuture<>();
         chamber.thenAccept(c -> {
             if (c.found()) {
-                result.complete(detection(c, rtsp.getNow(ProbeResult.mismatch("not waited for"))));
+                result.complete(detection(c, rtsp.getNow(ProbeResult.mismatch("not waited for")), kept.get()));
             }
         });
-        chamber.thenCombine(rtsp, this::detection).thenAccept(result::complete);
+        chamber.thenCombine(rtsp, (c, r) -> detection(c, r, kept.get())).thenAccept(result::complete);
         return result;
     }
 
-    private Detection detection(ProbeResult chamber, ProbeResult rtsp) {
-        return new Detection(config.printerIp(), config.printerChamberPort(), chamber, config.printerRtspPort(), rtsp);
+    private Detection detection(ProbeResult chamber, ProbeResult rtsp, ChamberConnection connection) {
+        return new Detection(config.printerIp(), config.printerChamberPort(), chamber, config.printerRtspPort(), rtsp, connection);
     }
 
-    /** Probes one port; never completes exceptionally. */
+    /** Probes one port, closing the connection; never completes exceptionally. */
     public CompletableFuture<ProbeResult> probe(CameraType type) {
+        return probe(type, null);
+    }
+
+    private CompletableFuture<ProbeResult> probe(CameraType type, Consumer<ChamberConnection> keeper) {
         String host = config.printerIp();
         CompletableFuture<ProbeResult> result = switch (type) {
             case CHAMBER -> PortProbe.run(group, ssl, host, config.printerChamberPort(),
                     ChamberProbe.authPacket(Config.USERNAME, config.accessCode().reveal()), ChamberProbe::judge,
-                    ProbeResult.rejected("hung up after the login"), timeout);
+                    ProbeResult.rejected("hung up after the login"), timeout, keeper);
             case RTSP -> PortProbe.run(group, ssl, host, config.printerRtspPort(),
                     RtspProbe.options(host, config.printerRtspPort()), RtspProbe::judge,
-                    ProbeResult.mismatch("closed the connection without answering"), timeout);
+                    ProbeResult.mismatch("closed the connection without answering"), timeout, null);
             case UNKNOWN -> throw new IllegalArgumentException("no port to probe for an unknown camera type");
         };
         return result.exceptionally(e -> ProbeResult.mismatch(PortProbe.describe(e)));

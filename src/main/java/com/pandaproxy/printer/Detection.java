@@ -6,8 +6,11 @@ package com.pandaproxy.printer;
  * @param host        the printer's address
  * @param chamberPort the printer's chamber-image port and what probing it found
  * @param rtspPort    the printer's RTSPS port and what probing it found
+ * @param chamberConnection the chamber probe's live connection when it was asked to be kept and
+ *                    chamber image was found, else null: whoever gets this adopts it or closes it
  */
-public record Detection(String host, int chamberPort, ProbeResult chamber, int rtspPort, ProbeResult rtsp) {
+public record Detection(String host, int chamberPort, ProbeResult chamber, int rtspPort, ProbeResult rtsp,
+                        ChamberConnection chamberConnection) {
 
     /** Chamber image wins when both answer, as in BambuLab's own tools. */
     public CameraType type() {

@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One short TLS conversation with a printer port: connect, handshake, send a request, judge the
@@ -41,9 +42,11 @@ final class PortProbe {
     /**
      * @param onSilentClose the result when the peer completes TLS, takes the request, and hangs up
      *                      without a byte (for the chamber port: the access code was rejected)
+     * @param keeper        if not null, a connection found to speak the protocol is not closed but
+     *                      handed to it (paused, before the result completes); else it is closed
      */
     static CompletableFuture<ProbeResult> run(EventLoopGroup group, SslContext ssl, String host, int port,
-            byte[] request, Judge judge, ProbeResult onSilentClose, Duration timeout) {
+            byte[] request, Judge judge, ProbeResult onSilentClose, Duration timeout, Consumer<ChamberConnection> keeper) {
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         int millis = (int) Math.max(1, timeout.toMillis());
         Bootstrap b = new Bootstrap()
@@ -55,7 +58,7 @@ final class PortProbe {
                     protected void initChannel(Channel ch) {
                         SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
                         tls.setHandshakeTimeoutMillis(millis);
-                        ch.pipeline().addLast(tls, new Conversation(result, request, judge, onSilentClose));
+                        ch.pipeline().addLast(tls, new Conversation(result, request, judge, onSilentClose, keeper != null));
                     }
                 });
         ChannelFuture connect;
@@ -77,7 +80,13 @@ final class PortProbe {
         CompletableFuture<ProbeResult> done = new CompletableFuture<>();
         result.whenComplete((r, e) -> {
             deadline.cancel(false);
-            ch.close().addListener(f -> done.complete(r));
+            Conversation talk = ch.pipeline().get(Conversation.class);
+            if (keeper != null && r != null && r.found() && talk != null && ch.isActive()) {
+                keeper.accept(new ChamberConnection(ch, talk::detach));
+                done.complete(r);
+            } else {
+                ch.close().addListener(f -> done.complete(r));
+            }
         });
         return done;
     }
@@ -116,14 +125,26 @@ final class PortProbe {
         private final byte[] request;
         private final Judge judge;
         private final ProbeResult onSilentClose;
-        private final ByteBuf answer = Unpooled.buffer(256, MAX_ANSWER);
+        private final boolean keep;
+        private ByteBuf answer = Unpooled.buffer(256);
         private boolean handshaken;
+        private boolean judged;
+        private ChannelHandlerContext ctx;
 
-        Conversation(CompletableFuture<ProbeResult> result, byte[] request, Judge judge, ProbeResult onSilentClose) {
+        Conversation(CompletableFuture<ProbeResult> result, byte[] request, Judge judge, ProbeResult onSilentClose, boolean keep) {
             this.result = result;
             this.request = request;
             this.judge = judge;
             this.onSilentClose = onSilentClose;
+            this.keep = keep;
+        }
+
+        /** Leaves the pipeline and hands over what was read (see {@link ChamberConnection#take}). */
+        ByteBuf detach() {
+            ByteBuf read = answer;
+            answer = null;
+            ctx.pipeline().remove(this);
+            return read;
         }
 
         @Override
@@ -140,18 +161,31 @@ final class PortProbe {
         }
 
         @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                ByteBuf in = (ByteBuf) msg;
-                answer.writeBytes(in, Math.min(in.readableBytes(), answer.maxWritableBytes()));
+                // after the verdict, a kept connection's bytes are the stream its adopter reads
+                // (reading is paused, so at most what was already decrypted arrives)
+                answer.writeBytes((ByteBuf) msg);
             } finally {
                 ReferenceCountUtil.release(msg);
             }
+            if (judged) {
+                return;
+            }
             ProbeResult verdict = judge.judge(answer.duplicate());
-            if (verdict == null && !answer.isWritable()) {
+            if (verdict == null && answer.readableBytes() >= MAX_ANSWER) {
                 verdict = ProbeResult.mismatch("unexpected answer");
             }
             if (verdict != null) {
+                judged = true;
+                if (keep && verdict.found()) {
+                    ctx.channel().config().setAutoRead(false);
+                }
                 result.complete(verdict);
             }
         }
@@ -165,7 +199,10 @@ final class PortProbe {
             } else {
                 result.complete(ProbeResult.mismatch("closed the connection after a partial answer"));
             }
-            answer.release();
+            if (answer != null) {
+                answer.release();
+                answer = null;
+            }
         }
 
         @Override

@@ -47,7 +47,7 @@ public final class Printer implements PrinterControl, AutoCloseable {
     }
 
     private final ProxyContext context;
-    private final Function<CameraType, CameraProxy> factory;
+    private final ProxyFactory factory;
     private final Settings settings;
     private final StatusBoard board;
     private final CameraDetector detector;
@@ -67,11 +67,16 @@ public final class Printer implements PrinterControl, AutoCloseable {
     private ScheduledFuture<?> next;
     private String lastNote;
 
-    public Printer(ProxyContext context, Function<CameraType, CameraProxy> factory) {
+    public Printer(ProxyContext context, ProxyFactory factory) {
         this(context, factory, Settings.DEFAULT);
     }
 
+    /** With proxies that always open their own upstream connection (tests with stand-in proxies). */
     public Printer(ProxyContext context, Function<CameraType, CameraProxy> factory, Settings settings) {
+        this(context, ProxyFactory.connectingAnew(factory), settings);
+    }
+
+    public Printer(ProxyContext context, ProxyFactory factory, Settings settings) {
         this.context = context;
         this.factory = factory;
         this.settings = settings;
@@ -104,7 +109,7 @@ public final class Printer implements PrinterControl, AutoCloseable {
                     if (fixed == null) {
                         LOG.info("Opening the {} port for the camera type remembered from the last run", initial.get().id());
                     }
-                    open(initial.get(), fixed != null);
+                    open(initial.get(), fixed != null, null);
                 } else {
                     board.cameraType(CameraType.UNKNOWN);
                 }
@@ -269,7 +274,8 @@ public final class Printer implements PrinterControl, AutoCloseable {
             board.state(UpstreamState.DETECTING);
         }
         probing = true;
-        detector.detect().whenCompleteAsync((d, e) -> {
+        // with no proxy open, a chamber-image probe's connection becomes the proxy's upstream
+        detector.detect(active == null).whenCompleteAsync((d, e) -> {
             probing = false;
             if (d != null) {
                 detected(d);
@@ -293,11 +299,12 @@ public final class Printer implements PrinterControl, AutoCloseable {
 
     private void detected(Detection d) {
         CameraType type = d.type();
+        ChamberConnection connection = d.chamberConnection();
         if (type != CameraType.UNKNOWN) {
             store.save(type);
             if (type != activeType || active == null) {
                 try {
-                    open(type, true);
+                    open(type, true, connection);
                 } catch (Exception e) {
                     // e.g. the proxy's port is taken: retried with backoff, logged once
                     String msg = "cannot open the " + type.id() + " proxy: " + e.getMessage();
@@ -307,6 +314,8 @@ public final class Printer implements PrinterControl, AutoCloseable {
                     schedule(backoff.nextDelayMillis());
                     return;
                 }
+            } else if (connection != null) {
+                connection.close(); // the open proxy has its own connection
             }
             note(false, "Detected: " + d.summary());
             backoff.reset();
@@ -327,8 +336,11 @@ public final class Printer implements PrinterControl, AutoCloseable {
         schedule(delay);
     }
 
-    /** Closes the active proxy (if any) and opens one of {@code type}. */
-    private void open(CameraType type, boolean confirmedType) throws Exception {
+    /**
+     * Closes the active proxy (if any) and opens one of {@code type}, giving it {@code connection}
+     * (the probe's, or null), which is closed if anything fails.
+     */
+    private void open(CameraType type, boolean confirmedType, ChamberConnection connection) throws Exception {
         CameraProxy old = active;
         if (old != null) {
             LOG.info("Camera type changed from {} to {}: switching proxy", activeType.id(), type.id());
@@ -343,11 +355,16 @@ public final class Printer implements PrinterControl, AutoCloseable {
         board.state(UpstreamState.CONNECTING);
         CameraProxy proxy = null;
         try {
-            proxy = factory.apply(type);
+            proxy = factory.create(type, type == CameraType.CHAMBER ? connection : null);
+            if (type != CameraType.CHAMBER && connection != null) {
+                connection.close();
+            }
             proxy.start();
         } catch (Exception e) {
             if (proxy != null) {
                 proxy.close();
+            } else if (connection != null) {
+                connection.close();
             }
             activeType = CameraType.UNKNOWN;
             throw e;

@@ -82,8 +82,8 @@ class LifecycleEndToEndTest {
     private Printer printer(Printer.Settings settings) throws Exception {
         ProxyContext ctx = Contexts.of(group, dir, CameraMode.AUTO, CODE, proxyPort, sim.port(), 0, rtspPort);
         ChamberTimings timings = ChamberTimings.DEFAULT.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
-        Printer p = new Printer(ctx, type -> {
-            CameraProxy proxy = type == CameraType.CHAMBER ? new ChamberProxy(ctx, timings)
+        Printer p = new Printer(ctx, (type, connection) -> {
+            CameraProxy proxy = type == CameraType.CHAMBER ? new ChamberProxy(ctx, timings, connection)
                     : new RtspProxy(ctx);
             made.add(proxy);
             return proxy;
@@ -112,6 +112,9 @@ class LifecycleEndToEndTest {
         awaitState(p, UpstreamState.STREAMING);
         assertTrue(p.latestJpeg().isPresent());
         assertEquals("chamber", Files.readString(dir.resolve(CameraTypeStore.FILE)).strip());
+        // the detection's connection became the upstream: the one-viewer printer saw one login
+        assertEquals(1, sim.logins());
+        assertEquals(1, sim.connections());
     }
 
     @Test
