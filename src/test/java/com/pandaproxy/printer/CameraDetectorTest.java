@@ -7,38 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.pandaproxy.app.CameraMode;
 import com.pandaproxy.printer.ProbeResult.Outcome;
 import com.pandaproxy.printer.TinyPrinterPort.Kind;
+import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.testutil.FreePort;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Detection against hand-made TLS servers on loopback. */
 class CameraDetectorTest {
     private static final String CODE = "s3cr3tc0de";
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final EventLoops LOOPS = new EventLoops(1);
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startLoops() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoops() {
-        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
-    }
-
     private Detection detect(int chamberPort, int rtspPort, String code) throws Exception {
-        ProxyContext ctx = Contexts.of(group, dir, CameraMode.AUTO, code, chamberPort, rtspPort);
+        ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CameraMode.AUTO, code, chamberPort, rtspPort);
         Detection d = new CameraDetector(ctx, Duration.ofMillis(1500)).detect().get(10, TimeUnit.SECONDS);
         assertFalse(d.summary().contains(code), "the access code must not appear in " + d.summary());
         return d;
@@ -82,7 +70,7 @@ class CameraDetectorTest {
     void aChamberAnswerDoesNotWaitForASilentRtspPort() throws Exception {
         try (var chamber = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE);
              var silent = TinyPrinterPort.start(dir, 0, Kind.SILENT, CODE)) {
-            ProxyContext ctx = Contexts.of(group, dir, CameraMode.AUTO, CODE, chamber.port(), silent.port());
+            ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CameraMode.AUTO, CODE, chamber.port(), silent.port());
             long t0 = System.nanoTime();
             Detection d = new CameraDetector(ctx, Duration.ofSeconds(8)).detect().get(10, TimeUnit.SECONDS);
             assertEquals(CameraType.CHAMBER, d.type());

@@ -11,21 +11,17 @@ import com.pandaproxy.rtsp.RtspProxy;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.Closer;
+import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.FreePort;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The lifecycle with the real proxies and simulated printers of both types, and a real chamber client. */
@@ -34,43 +30,28 @@ class LifecycleEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final Printer.Settings FAST = new Printer.Settings(Duration.ofSeconds(2),
             Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMinutes(5), Duration.ofMillis(50));
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final EventLoops LOOPS = new EventLoops(2);
 
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeAfter = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private final List<CameraProxy> made = new CopyOnWriteArrayList<>();
     private final int proxyPort = FreePort.get();
     private final int rtspPort = FreePort.get();
     private ChamberSimulator sim;
 
-    @BeforeAll
-    static void startLoops() {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoops() {
-        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeAfter) {
-            c.close();
-        }
-    }
-
     private ChamberSimulator simulator(String code) {
         sim = ChamberSimulator.start(0, code, new ChamberSimulator.Options(10, 320, 240, 4));
-        closeAfter.add(sim);
+        closer.add(sim);
         return sim;
     }
 
     private RtspSimulator rtspSimulator(String code) {
         RtspSimulator rtsp = RtspSimulator.start(rtspPort, code);
-        closeAfter.add(0, rtsp);
+        closer.add(rtsp);
         return rtsp;
     }
 
@@ -80,7 +61,7 @@ class LifecycleEndToEndTest {
     }
 
     private Printer printer(Printer.Settings settings) throws Exception {
-        ProxyContext ctx = Contexts.of(group, dir, CameraMode.AUTO, CODE, proxyPort, sim.port(), 0, rtspPort);
+        ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CameraMode.AUTO, CODE, proxyPort, sim.port(), 0, rtspPort);
         ChamberTimings timings = ChamberTimings.DEFAULT.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
         Printer p = new Printer(ctx, (type, connection) -> {
             CameraProxy proxy = type == CameraType.CHAMBER ? new ChamberProxy(ctx, timings, connection)
@@ -88,14 +69,14 @@ class LifecycleEndToEndTest {
             made.add(proxy);
             return proxy;
         }, settings);
-        closeAfter.add(0, p);
+        closer.add(p);
         p.start();
         return p;
     }
 
     private ChamberViewer viewer(Duration wait) throws Exception {
         ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Config.USERNAME, CODE, wait);
-        closeAfter.add(0, v);
+        closer.add(v);
         return v;
     }
 

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.pandaproxy.app.CameraMode;
 import com.pandaproxy.printer.TinyPrinterPort.Kind;
 import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.Closer;
+import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.testutil.FreePort;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,50 +17,33 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The lifecycle with fake proxies, and hand-made TLS printer ports for detection. */
 class PrinterTest {
     private static final String CODE = "12345678";
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final EventLoops LOOPS = new EventLoops(1);
 
     @TempDir
     Path dir;
 
     private final List<FakeProxy> made = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger failingStarts = new java.util.concurrent.atomic.AtomicInteger();
-    private final List<AutoCloseable> closeAfter = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final Closer closer = new Closer();
     private int chamberPort = FreePort.get();
     private int rtspPort = FreePort.get();
-
-    @BeforeAll
-    static void startLoops() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoops() {
-        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeAfter) {
-            c.close();
-        }
-    }
 
     private static Printer.Settings fast(Duration minBackoff, Duration switchAfter) {
         return new Printer.Settings(Duration.ofSeconds(1), minBackoff, minBackoff.multipliedBy(4), switchAfter, Duration.ofMillis(50));
     }
 
     private Printer printer(CameraMode mode, String code, Printer.Settings settings) throws Exception {
-        ProxyContext ctx = Contexts.of(group, dir, mode, code, chamberPort, rtspPort);
+        ProxyContext ctx = Contexts.of(LOOPS.group(), dir, mode, code, chamberPort, rtspPort);
         Printer p = new Printer(ctx, type -> {
             if (failingStarts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IllegalStateException("port 6000 is in use");
@@ -70,7 +52,7 @@ class PrinterTest {
             made.add(f);
             return f;
         }, settings);
-        closeAfter.add(0, p);
+        closer.add(p);
         p.start();
         return p;
     }
@@ -81,7 +63,7 @@ class PrinterTest {
 
     private TinyPrinterPort port(Kind kind, String code) throws Exception {
         TinyPrinterPort p = TinyPrinterPort.start(dir, kind == Kind.RTSP ? rtspPort : chamberPort, kind, code);
-        closeAfter.add(p);
+        closer.add(p);
         return p;
     }
 
