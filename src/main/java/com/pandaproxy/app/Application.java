@@ -19,7 +19,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +58,18 @@ public final class Application implements AutoCloseable {
             }
             LOG.info("Demo: simulated {} printer on 127.0.0.1:{}", config.demo(), simulator.port());
         }
-        // loading the native TLS engine takes a few hundred ms at start: overlap it with the certificate
+        // loading the native TLS engine and reading (or making) the certificate take a few hundred
+        // ms each: both run in parallel, and the printer is contacted before the certificate is ready
         CompletableFuture<SslProvider> provider = CompletableFuture.supplyAsync(Tls::defaultProvider);
-        ServerCertificate identity = ServerCertificate.loadOrCreate(config.dataDir(), config.bindAddress());
-        Tls tls = new Tls(identity, provider.join());
+        Config settings = config;
+        CompletableFuture<ServerCertificate> identity = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ServerCertificate.loadOrCreate(settings.dataDir(), settings.bindAddress());
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+        Tls tls = new Tls(provider.join(), identity);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
         ProxyContext context = new ProxyContext(config, tls, group, status, new AuthThrottle());
@@ -67,6 +77,7 @@ public final class Application implements AutoCloseable {
                 : new ChamberProxy(context, ChamberTimings.DEFAULT, connection));
         try {
             printer.start();
+            tls.server(); // a certificate that cannot be read stops the start
         } catch (Exception e) {
             printer.close();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

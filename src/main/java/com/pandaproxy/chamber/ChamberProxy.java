@@ -16,6 +16,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -72,6 +73,9 @@ public final class ChamberProxy implements CameraProxy {
         Config config = context.config();
         byte[] expectedCode = AuthPacket.field(config.accessCode().reveal());
         int maxClients = config.maxClients();
+        // the printer first: its next frame is on the way while the certificate is still being read
+        upstream.start(connection);
+        SslContext serverTls = context.tls().server();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(context.group())
                 .channel(NioServerSocketChannel.class)
@@ -95,7 +99,7 @@ public final class ChamberProxy implements CameraProxy {
                             open.decrementAndGet();
                             full = false;
                         });
-                        SslHandler tls = context.tls().server().newHandler(ch.alloc());
+                        SslHandler tls = serverTls.newHandler(ch.alloc());
                         tls.setHandshakeTimeoutMillis(timings.login().toMillis());
                         ch.pipeline().addLast("tls", tls)
                                 .addLast("login", new ClientLogin(expectedCode, context.authThrottle(), fanout,
@@ -105,7 +109,6 @@ public final class ChamberProxy implements CameraProxy {
         server = bootstrap.bind(config.bindAddress(), config.chamberPort()).syncUninterruptibly().channel();
         LOG.info("Chamber-image proxy listening on {}:{} (TLS, {}), printer camera at {}:{}", config.bindAddress(), port(),
                 context.tls().provider(), config.printerIp(), config.printerChamberPort());
-        upstream.start(connection);
     }
 
     /** The port clients connect to (the bound one, useful when configured as 0). */

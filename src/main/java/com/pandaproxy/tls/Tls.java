@@ -5,6 +5,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -13,19 +15,32 @@ import javax.net.ssl.SSLException;
  * certificate without verifying it, as every BambuLab client does.
  */
 public final class Tls {
-    private final SslContext server;
-    private final SslContext client;
     private final SslProvider provider;
+    private final SslContext client;
+    private final CompletableFuture<SslContext> server;
 
     public Tls(ServerCertificate identity, SslProvider provider) throws SSLException {
+        this(provider, CompletableFuture.completedFuture(identity));
+        server();
+    }
+
+    /**
+     * The client side at once; the server side as soon as {@code identity} is there (loading or
+     * making the certificate then overlaps with connecting to the printer at start).
+     */
+    public Tls(SslProvider provider, CompletableFuture<ServerCertificate> identity) throws SSLException {
         this.provider = provider;
-        this.server = SslContextBuilder.forServer(new IdentityKeyManager(identity))
-                .sslProvider(provider)
-                .build();
         this.client = SslContextBuilder.forClient()
                 .sslProvider(provider)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .build();
+        this.server = identity.thenApply(id -> {
+            try {
+                return SslContextBuilder.forServer(new IdentityKeyManager(id)).sslProvider(provider).build();
+            } catch (SSLException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     /** The fastest engine available: BoringSSL (netty-tcnative) when its native library loads, else the JDK's. */
@@ -33,8 +48,18 @@ public final class Tls {
         return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
+    /**
+     * The server side (clients → proxy), waiting for it if the certificate is still being read.
+     *
+     * @throws IllegalStateException if the certificate could not be read or made
+     */
     public SslContext server() {
-        return server;
+        try {
+            return server.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException(cause.getMessage(), cause);
+        }
     }
 
     public SslContext client() {

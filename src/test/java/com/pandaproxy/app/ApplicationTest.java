@@ -40,4 +40,15 @@ class ApplicationTest {
             }
         }
     }
+
+    @Test
+    void aDamagedCertificateStopsTheStartWithOneClearMessage() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("pandaproxy-cert.pem"), "not a certificate");
+        java.nio.file.Files.writeString(dir.resolve("pandaproxy-key.pem"), "not a key");
+        Config config = new Config("127.0.0.1", new Secret("13572468"), null, "127.0.0.1", CameraMode.CHAMBER,
+                FreePort.get(), FreePort.get(), FreePort.get(), FreePort.get(), dir, 4, null, false);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Application.start(config).close());
+        assertTrue(e.getMessage().contains("cannot read the TLS certificate"), e.getMessage());
+        assertTrue(!e.getMessage().contains("13572468"), "no access code in the message");
+    }
 }
