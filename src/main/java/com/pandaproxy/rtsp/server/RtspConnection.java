@@ -249,7 +249,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
                 finish(r, response(RtspResponseStatuses.BAD_REQUEST));
                 return;
             }
-            TrackTransport chosen = choose(Transport.parseList(transportHeader), track);
+            TrackTransport chosen = choose(Transport.parseOffers(transportHeader), track);
             if (chosen == null || (session != null && !session.tracks().isEmpty() && session.isTcp() != chosen.tcp())) {
                 finish(r, response(RtspResponseStatuses.UNSUPPORTED_TRANSPORT));
                 return;
@@ -284,7 +284,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
     /** The first transport we can serve: TCP interleaved, or unicast UDP to the client's own address. */
     private TrackTransport choose(List<Transport> offered, int track) {
         for (Transport t : offered) {
-            if (t.isMulticast() || !t.protocol().startsWith("RTP/AVP")) {
+            if (t.isMulticast() || !t.isAvp()) {
                 continue;
             }
             if (t.isTcp()) {
