@@ -218,7 +218,12 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (f.isSuccess()) {
-                then.accept(described.getNow());
+                try {
+                    then.accept(described.getNow());
+                } catch (IllegalArgumentException e) {
+                    // as drain() does for requests answered at once: a malformed header found late
+                    finish(r, response(RtspResponseStatuses.BAD_REQUEST));
+                }
             } else {
                 FullHttpResponse resp = response(RtspResponseStatuses.SERVICE_UNAVAILABLE);
                 resp.headers().set("Retry-After", "5");

@@ -241,6 +241,26 @@ class RtspServerBadInputTest {
     }
 
     @Test
+    void aMalformedRequestThatWaitedForThePrinterStillGets400() throws Exception {
+        int printerPort = FreePort.get();
+        start(printerPort, Duration.ofSeconds(10));
+        String basic = "Authorization: " + new BasicCredentials("bblp", CODE).format() + "\r\n";
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+            s.setSoTimeout(10_000);
+            // no printer yet: this SETUP waits for its description, and only then is its Transport read
+            s.getOutputStream().write(("SETUP " + url("/stream/trackID=0") + " RTSP/1.0\r\nCSeq: 1\r\n" + basic
+                    + "Transport: RTP/AVP/TCP;interleaved=0-999\r\n\r\nOPTIONS * RTSP/1.0\r\nCSeq: 2\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            sim = RtspSimulator.start(printerPort, CODE, RtspSimulator.Auth.BASIC);
+            proxy.reconnect();
+            String answer = head(s.getInputStream());
+            assertTrue(answer.matches("(?s)RTSP/1.0 400 .*cseq: 1\r\n.*"), answer);
+            // and the connection goes on with the next request
+            assertTrue(head(s.getInputStream()).matches("(?s)RTSP/1.0 200 .*cseq: 2\r\n.*"));
+        }
+    }
+
+    @Test
     void aReplayedDigestAnswerIsRefusedAsStale() throws Exception {
         startWithPrinter();
         RtspTestClient c = client();
