@@ -218,12 +218,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (f.isSuccess()) {
-                try {
-                    then.accept(described.getNow());
-                } catch (IllegalArgumentException e) {
-                    // as drain() does for requests answered at once: a malformed header found late
-                    finish(r, response(RtspResponseStatuses.BAD_REQUEST));
-                }
+                later(r, () -> then.accept(described.getNow()));
             } else {
                 FullHttpResponse resp = response(RtspResponseStatuses.SERVICE_UNAVAILABLE);
                 resp.headers().set("Retry-After", "5");
@@ -440,7 +435,19 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
             check.run();
         } else {
             channel.config().setAutoRead(false);
-            channel.eventLoop().schedule(check, delay, TimeUnit.MILLISECONDS);
+            channel.eventLoop().schedule(() -> later(r, check), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Runs a step of answering {@code r} that was put off (outside {@link #drain()}, which answers
+     * 400 itself): a malformed header found only then still gets 400 instead of no answer.
+     */
+    private void later(Request r, Runnable step) {
+        try {
+            step.run();
+        } catch (IllegalArgumentException e) {
+            finish(r, response(RtspResponseStatuses.BAD_REQUEST));
         }
     }
 

@@ -58,6 +58,7 @@ class RtspServerBadInputTest {
     RtspSimulator sim;
     RtspProxy proxy;
     final StatusBoard status = new StatusBoard(CameraType.RTSP);
+    final AuthThrottle throttle = new AuthThrottle();
     final List<RtspTestClient> open = new ArrayList<>();
 
     @BeforeAll
@@ -86,7 +87,7 @@ class RtspServerBadInputTest {
     void start(int printerPort, Duration describeWait) throws Exception {
         Config c = new Config("127.0.0.1", new Secret(CODE), "SIM", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, printerPort,
                 Path.of("unused"), 10, null, false);
-        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), group, status, new AuthThrottle());
+        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), group, status, throttle);
         proxy = new RtspProxy(ctx, RtspUpstream::new, Duration.ofSeconds(60), describeWait);
         proxy.start();
     }
@@ -258,6 +259,17 @@ class RtspServerBadInputTest {
             // and the connection goes on with the next request
             assertTrue(head(s.getInputStream()).matches("(?s)RTSP/1.0 200 .*cseq: 2\r\n.*"));
         }
+    }
+
+    @Test
+    void aMalformedRequestHeldBackByTheLoginThrottleStillGets400() throws Exception {
+        startWithPrinter();
+        for (int i = 0; i < 7; i++) {
+            throttle.failed(InetAddress.getLoopbackAddress());
+        }
+        String basic = "Authorization: " + new BasicCredentials("bblp", CODE).format() + "\r\n";
+        assertAnswer(400, "SETUP " + url("/stream/trackID=0") + " RTSP/1.0\r\nCSeq: 1\r\n" + basic
+                + "Transport: RTP/AVP/TCP;interleaved=0-999\r\n\r\n");
     }
 
     @Test
