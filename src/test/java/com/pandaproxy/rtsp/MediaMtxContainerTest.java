@@ -143,9 +143,9 @@ class MediaMtxContainerTest {
 
     /**
      * Asks ffprobe until it sees the published streams (a MediaMTX path answers 404 until its
-     * source is ready); on failure the message carries ffprobe's last words and MediaMTX's log.
+     * source is ready); on failure the message carries ffprobe's last words, MediaMTX's log and FFmpeg's.
      */
-    private void awaitStreams(String what, String url, GenericContainer<?> server) throws InterruptedException {
+    private void awaitStreams(String what, String url, GenericContainer<?> server) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Programs.Run last;
         do {
@@ -156,9 +156,13 @@ class MediaMtxContainerTest {
             }
             Thread.sleep(500); // between runs of an external program, not instead of a condition
         } while (System.nanoTime() < deadline);
-        String log = server.getLogs();
+        Path publisherLog = dir.resolve("publisher.log");
         Assertions.fail(what + ": not within " + WAIT.toSeconds() + " s; " + last.describe() + "\nMediaMTX:\n"
-                + log.substring(Math.max(0, log.length() - 4000)));
+                + tail(server.getLogs()) + "\nFFmpeg publishing:\n" + (Files.exists(publisherLog) ? tail(Files.readString(publisherLog)) : ""));
+    }
+
+    private static String tail(String log) {
+        return log.substring(Math.max(0, log.length() - 4000));
     }
 
     /** The printer: RTSP (for FFmpeg) and RTSPS (for the proxy) over TCP, Digest only, one user. */
