@@ -6,7 +6,10 @@ at /streaming/live/1 with user/password (Basic or Digest), like a BambuLab X1.
 Prints "PORT <n>" on stdout once listening; exits when stdin closes (so it never outlives the
 test that started it).
 
-  gst-rtsp-server.py --cert CERT.pem --key KEY.pem --password CODE [--port 0] [--auth basic|digest] [--plain]
+  gst-rtsp-server.py --cert CERT.pem --key KEY.pem --password CODE [--port 0] [--auth basic|digest] [--plain] [--audio]
+
+With --audio a second track follows the video: AAC (mpeg4-generic, as IP cameras send it) from
+audiotestsrc.
 """
 import argparse
 import sys
@@ -29,6 +32,7 @@ def main():
     p.add_argument("--auth", choices=["basic", "digest"], default="basic")
     p.add_argument("--plain", action="store_true", help="no TLS (plain RTSP)")
     p.add_argument("--mount", default="/streaming/live/1")
+    p.add_argument("--audio", action="store_true", help="an AAC audio track after the video")
     args = p.parse_args()
 
     Gst.init(None)
@@ -38,12 +42,16 @@ def main():
 
     factory = GstRtspServer.RTSPMediaFactory.new()
     # live source so packets are paced in real time; an IDR every second, SPS/PPS in-band
-    factory.set_launch(
-        "( videotestsrc is-live=true pattern=ball "
-        "! video/x-raw,width=320,height=240,framerate=15/1 "
-        "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 bitrate=300 "
-        "! video/x-h264,profile=baseline "
-        "! rtph264pay name=pay0 pt=96 config-interval=-1 )")
+    video = ("videotestsrc is-live=true pattern=ball "
+             "! video/x-raw,width=320,height=240,framerate=15/1 "
+             "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 bitrate=300 "
+             "! video/x-h264,profile=baseline "
+             "! rtph264pay name=pay0 pt=96 config-interval=-1")
+    audio = (" audiotestsrc is-live=true wave=sine freq=440 "
+             "! audio/x-raw,rate=16000,channels=1 "
+             "! audioconvert ! avenc_aac bitrate=32000 "
+             "! rtpmp4gpay name=pay1 pt=97") if args.audio else ""
+    factory.set_launch("( " + video + audio + " )")
     factory.set_shared(True)
     factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
 

@@ -38,6 +38,24 @@ public record Transport(String protocol, Map<String, String> params) {
         return out;
     }
 
+    /**
+     * A client's offers in a {@code Transport} header, in order, leaving out specifications that
+     * cannot be parsed (a server cannot serve those, but may serve the others); at most
+     * {@link #MAX_SPECS} are looked at.
+     */
+    public static List<Transport> parseOffers(String header) {
+        List<Transport> out = new ArrayList<>();
+        String[] specs = header.split(",", MAX_SPECS + 1);
+        for (int i = 0; i < Math.min(specs.length, MAX_SPECS); i++) {
+            try {
+                out.add(parse(specs[i]));
+            } catch (IllegalArgumentException ignored) {
+                // another profile (RTP/SAVP is parsed; RAW/RAW/UDP is not) or nonsense: not ours to serve
+            }
+        }
+        return out;
+    }
+
     public static Transport parse(String spec) {
         String[] parts = spec.trim().split(";");
         String protocol = parts[0].trim().toUpperCase(Locale.ROOT);
@@ -72,6 +90,11 @@ public record Transport(String protocol, Map<String, String> params) {
         p.put("unicast", "");
         p.put("client_port", clientRtp + "-" + clientRtcp);
         return new Transport("RTP/AVP", p);
+    }
+
+    /** Plain RTP/AVP over UDP or TCP, not another profile (SAVP, AVPF, SAVPF). */
+    public boolean isAvp() {
+        return protocol.equals("RTP/AVP") || protocol.equals("RTP/AVP/UDP") || protocol.equals("RTP/AVP/TCP");
     }
 
     /** RTP over the RTSP TCP connection. */

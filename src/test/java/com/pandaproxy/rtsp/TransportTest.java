@@ -36,6 +36,16 @@ class TransportTest {
     }
 
     @Test
+    void offersSkipWhatCannotBeParsedAndTellProfilesApart() {
+        List<Transport> offers = Transport.parseOffers("RAW/RAW/UDP;unicast, ;;;=, RTP/SAVP;unicast;client_port=5000-5001,"
+                + "RTP/AVPF/TCP;interleaved=0-1,RTP/AVP/UDP;unicast;client_port=6000-6001, rtp/avp/tcp;interleaved=2-3");
+        assertEquals(List.of("RTP/SAVP", "RTP/AVPF/TCP", "RTP/AVP/UDP", "RTP/AVP/TCP"), offers.stream().map(Transport::protocol).toList());
+        assertEquals(List.of(false, false, true, true), offers.stream().map(Transport::isAvp).toList());
+        assertTrue(Transport.parseOffers("nonsense").isEmpty());
+        assertEquals(Transport.MAX_SPECS, Transport.parseOffers("RTP/AVP/TCP,".repeat(100)).size());
+    }
+
+    @Test
     void buildsAndRejects() {
         assertEquals("RTP/AVP/TCP;unicast;interleaved=2-3", Transport.tcpInterleaved(2, 3).format());
         assertEquals("RTP/AVP;unicast;client_port=9000-9001", Transport.udpUnicast(9000, 9001).format());

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Assertions;
 
 /**
  * "The printer" played by an RTSPS server nobody on the team wrote: GStreamer's GstRtspServer
- * driven by src/test/resources/gst-rtsp-server.py (python3-gi). Live H.264 at
+ * driven by src/test/resources/gst-rtsp-server.py (python3-gi). Live H.264 (and AAC if asked) at
  * rtsps://bblp:PASSWORD@127.0.0.1:PORT/streaming/live/1, with its own self-signed certificate.
  */
 public final class GstRtspPrinter implements AutoCloseable {
@@ -38,6 +38,11 @@ public final class GstRtspPrinter implements AutoCloseable {
 
     /** Starts the server on a free loopback port; {@code digest} picks Digest instead of Basic auth. */
     public static GstRtspPrinter start(Path workDir, String password, boolean digest) {
+        return start(workDir, password, digest, false);
+    }
+
+    /** Like {@link #start(Path, String, boolean)}; {@code audio} adds an AAC track after the video. */
+    public static GstRtspPrinter start(Path workDir, String password, boolean digest, boolean audio) {
         Path python = pythonWithGstRtspServer();
         try {
             ServerCertificate identity = ServerCertificate.ephemeral();
@@ -51,6 +56,9 @@ public final class GstRtspPrinter implements AutoCloseable {
             }
             List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString(), "--cert", cert.toString(),
                     "--key", key.toString(), "--password", password, "--auth", digest ? "digest" : "basic"));
+            if (audio) {
+                cmd.add("--audio");
+            }
             Path log = workDir.resolve("gst-rtsp-server.log");
             Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

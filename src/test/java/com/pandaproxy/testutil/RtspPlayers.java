@@ -39,6 +39,15 @@ public final class RtspPlayers {
                 && run.output().contains("codec_type=video") && !run.output().contains("width=0"), run.describe());
     }
 
+    /** ffprobe finds exactly these streams, in this order (codec names such as "h264", "aac"). */
+    public static void assertFfprobeSeesStreams(String url, Transport transport, List<String> codecs) {
+        Programs.Run run = Programs.run(List.of(Interop.require("ffprobe").toString(),
+                "-v", "error", "-rtsp_transport", lower(transport),
+                "-show_entries", "stream=codec_name", "-of", "default=nw=1:nk=1", url), TIMEOUT);
+        Assertions.assertTrue(run.ok(), run.describe());
+        Assertions.assertEquals(codecs, run.output().lines().map(String::trim).filter(l -> !l.isEmpty()).toList(), run.describe());
+    }
+
     /** ffmpeg decodes at least {@code frames} video frames (to the null muxer). */
     public static void assertFfmpegDecodes(String url, Transport transport, int frames) {
         ffmpeg(url, transport, frames);

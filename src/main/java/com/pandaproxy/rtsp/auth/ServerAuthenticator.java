@@ -12,13 +12,19 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Server side of RTSP authentication with one user: offers Digest (MD5, qop=auth) and Basic, and
- * checks an {@code Authorization} header. Nonces are stateless: a timestamp plus an HMAC of it
- * under a per-process random key, so no memory grows with clients; a nonce older than
+ * checks an {@code Authorization} header. Nonces are a timestamp plus an HMAC of it under a
+ * per-process random key, so issuing them costs no memory; a nonce older than
  * {@link #NONCE_LIFETIME_MILLIS} yields {@link Result#STALE} (answer with {@code stale=TRUE}).
- * Comparisons are constant-time. Thread-safe.
+ * With qop=auth the nonce count must grow with each request under a nonce ({@link NonceCounts}):
+ * a replayed or repeated count is refused as {@link Result#STALE} too, since the credentials were
+ * right and an honest client goes on with the fresh nonce, while a replaying eavesdropper cannot
+ * answer it. Without qop (RFC 2069 clients such as GStreamer) there is no count, so such a nonce
+ * can be replayed until it expires. Comparisons are constant-time. Thread-safe.
  */
 public final class ServerAuthenticator {
     public static final long NONCE_LIFETIME_MILLIS = 10 * 60_000;
+    /** Nonces whose counts are remembered: far more than clients at once, each a few dozen bytes. */
+    static final int MAX_COUNTED_NONCES = 4096;
 
     public enum Result { OK, MISSING, FAILED, STALE }
 
@@ -26,7 +32,10 @@ public final class ServerAuthenticator {
     private final String username;
     private final String password;
     private final Clock clock;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final byte[] key = new byte[32];
+    private final NonceCounts counts = new NonceCounts(MAX_COUNTED_NONCES);
 
     public ServerAuthenticator(String realm, String username, String password) {
         this(realm, username, password, Clock.systemUTC());
@@ -37,7 +46,7 @@ public final class ServerAuthenticator {
         this.username = username;
         this.password = password;
         this.clock = clock;
-        new SecureRandom().nextBytes(key);
+        RANDOM.nextBytes(key);
     }
 
     /** The {@code WWW-Authenticate} values for a 401: Digest first (preferred), then Basic. */
@@ -67,7 +76,18 @@ public final class ServerAuthenticator {
                 if (!(user & realmOk & response)) {
                     return Result.FAILED;
                 }
-                return nonceFresh(d.nonce());
+                long issued = nonceIssued(d.nonce());
+                if (issued == -1) {
+                    return Result.FAILED;
+                }
+                long age = clock.millis() - issued;
+                if (age < -60_000 || age > NONCE_LIFETIME_MILLIS) {
+                    return Result.STALE;
+                }
+                if (d.qop() != null && !counts.accept(d.nonce(), issued, nonceCount(d.nc()), clock.millis() - NONCE_LIFETIME_MILLIS)) {
+                    return Result.STALE;
+                }
+                return Result.OK;
             }
             return Result.FAILED;
         } catch (IllegalArgumentException e) {
@@ -75,29 +95,47 @@ public final class ServerAuthenticator {
         }
     }
 
-    /** A fresh nonce, for a caller that writes its own challenge (e.g. Digest without qop). */
+    /**
+     * A fresh nonce, for a caller that writes its own challenge (e.g. Digest without qop):
+     * {@code <issued millis>.<random>.<HMAC of both>}, hex. The random part keeps two nonces of
+     * the same millisecond apart (each has its own nonce count).
+     */
     public String newNonce() {
-        String time = Long.toHexString(clock.millis());
-        return time + "." + mac(time);
+        byte[] salt = new byte[8];
+        RANDOM.nextBytes(salt);
+        String signed = Long.toHexString(clock.millis()) + "." + HexFormat.of().formatHex(salt);
+        return signed + "." + mac(signed);
     }
 
-    private Result nonceFresh(String nonce) {
+    /** When one of our nonces was issued (millis), or -1 if it is not one of ours. */
+    private long nonceIssued(String nonce) {
         int dot = nonce.indexOf('.');
-        if (dot <= 0) {
-            return Result.FAILED;
+        int lastDot = nonce.lastIndexOf('.');
+        if (dot <= 0 || lastDot == dot) {
+            return -1;
         }
         String time = nonce.substring(0, dot);
-        if (!equal(nonce.substring(dot + 1), mac(time))) {
-            return Result.FAILED;
+        if (!equal(nonce.substring(lastDot + 1), mac(nonce.substring(0, lastDot)))) {
+            return -1;
         }
-        long issued;
         try {
-            issued = Long.parseUnsignedLong(time, 16);
+            long issued = Long.parseUnsignedLong(time, 16);
+            return issued < 0 ? -1 : issued;
         } catch (NumberFormatException e) {
-            return Result.FAILED;
+            return -1;
         }
-        long age = clock.millis() - issued;
-        return age >= -60_000 && age <= NONCE_LIFETIME_MILLIS ? Result.OK : Result.STALE;
+    }
+
+    /** The nc value: 8 hex digits, at least 1. @throws IllegalArgumentException */
+    private static long nonceCount(String nc) {
+        if (nc.length() != 8) {
+            throw new IllegalArgumentException("nc is not 8 hex digits");
+        }
+        long n = Long.parseLong(nc, 16);
+        if (n < 1) {
+            throw new IllegalArgumentException("nc must be at least 1");
+        }
+        return n;
     }
 
     private String mac(String data) {

@@ -218,7 +218,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (f.isSuccess()) {
-                then.accept(described.getNow());
+                later(r, () -> then.accept(described.getNow()));
             } else {
                 FullHttpResponse resp = response(RtspResponseStatuses.SERVICE_UNAVAILABLE);
                 resp.headers().set("Retry-After", "5");
@@ -249,7 +249,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
                 finish(r, response(RtspResponseStatuses.BAD_REQUEST));
                 return;
             }
-            TrackTransport chosen = choose(Transport.parseList(transportHeader), track);
+            TrackTransport chosen = choose(Transport.parseOffers(transportHeader), track);
             if (chosen == null || (session != null && !session.tracks().isEmpty() && session.isTcp() != chosen.tcp())) {
                 finish(r, response(RtspResponseStatuses.UNSUPPORTED_TRANSPORT));
                 return;
@@ -284,7 +284,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
     /** The first transport we can serve: TCP interleaved, or unicast UDP to the client's own address. */
     private TrackTransport choose(List<Transport> offered, int track) {
         for (Transport t : offered) {
-            if (t.isMulticast() || !t.protocol().startsWith("RTP/AVP")) {
+            if (t.isMulticast() || !t.isAvp()) {
                 continue;
             }
             if (t.isTcp()) {
@@ -435,7 +435,19 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
             check.run();
         } else {
             channel.config().setAutoRead(false);
-            channel.eventLoop().schedule(check, delay, TimeUnit.MILLISECONDS);
+            channel.eventLoop().schedule(() -> later(r, check), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Runs a step of answering {@code r} that was put off (outside {@link #drain()}, which answers
+     * 400 itself): a malformed header found only then still gets 400 instead of no answer.
+     */
+    private void later(Request r, Runnable step) {
+        try {
+            step.run();
+        } catch (IllegalArgumentException e) {
+            finish(r, response(RtspResponseStatuses.BAD_REQUEST));
         }
     }
 

@@ -41,6 +41,22 @@ class DigestTest {
     }
 
     @Test
+    void rfc7616ServerOfferingSha256AndMd5GetsMd5() {
+        // RFC 7616 §3.9.1: the server sends a SHA-256 challenge first, then an MD5 one
+        String sha = "Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=SHA-256, "
+                + "nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
+        ClientAuthenticator client = new ClientAuthenticator("Mufasa", "Circle of Life");
+        assertTrue(client.challenged(List.of(sha, sha.replace("SHA-256", "MD5"))));
+        DigestAuthorization a = DigestAuthorization.parse(client.authorization("GET", "/dir/index.html"));
+        assertEquals("MD5", a.algorithm());
+        assertEquals("00000001", a.nc());
+        assertEquals("FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS", a.opaque());
+        assertTrue(Digest.verify(a, "Circle of Life", "GET"));
+        // only SHA-256 offered: nothing we can answer
+        assertFalse(new ClientAuthenticator("Mufasa", "Circle of Life").challenged(List.of(sha)));
+    }
+
+    @Test
     void withoutQop() {
         // RFC 2069 style, as live555 and many cameras do: response = MD5(HA1:nonce:HA2)
         Challenge c = Challenge.parse("Digest realm=\"LIVE555 Streaming Media\", nonce=\"435a79a4baaee7fe09baf6278cfe05ce\"");

@@ -145,7 +145,8 @@ class RtspProxyEndToEndTest {
             c.udpRtp = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
             c.udpRtcp = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
             transport = "RTP/AVP;unicast;client_port=" + c.udpRtp.getLocalPort() + "-" + c.udpRtcp.getLocalPort();
-            startReaders(c);
+            c.startUdpReader(c.udpRtp, -1);
+            c.startUdpReader(c.udpRtcp, -2);
         } else {
             transport = "RTP/AVP/TCP;unicast;interleaved=0-1";
         }
@@ -158,13 +159,6 @@ class RtspProxyEndToEndTest {
         List<RtpInfo> info = RtpInfo.parse(play.headers().get(RtspHeaderNames.RTP_INFO));
         assertEquals(base + "trackID=0", info.get(0).url());
         return ssrcOf(setup);
-    }
-
-    private static void startReaders(RtspTestClient c) throws Exception {
-        var m = RtspTestClient.class.getDeclaredMethod("startUdpReader", java.net.DatagramSocket.class, int.class);
-        m.setAccessible(true);
-        m.invoke(c, c.udpRtp, -1);
-        m.invoke(c, c.udpRtcp, -2);
     }
 
     @Test

@@ -52,6 +52,7 @@ final class RtspTestClient implements AutoCloseable {
     String session;
     DatagramSocket udpRtp;
     DatagramSocket udpRtcp;
+    private final List<DatagramSocket> sockets = new java.util.ArrayList<>();
 
     private RtspTestClient(Channel channel, String user, String password, Predicate<String> challengeFilter) {
         this.channel = channel;
@@ -147,7 +148,13 @@ final class RtspTestClient implements AutoCloseable {
         return expect(200, request("PLAY", url, Map.of("Range", "npt=0.000-")));
     }
 
-    private void startUdpReader(DatagramSocket socket, int channel) {
+    /** Sockets to close with the client (those of further tracks). */
+    void closeWithClient(DatagramSocket... more) {
+        sockets.addAll(List.of(more));
+    }
+
+    /** Reads datagrams from the socket into {@link #packets}, marked with {@code channel}. */
+    void startUdpReader(DatagramSocket socket, int channel) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[65536];
             while (!socket.isClosed()) {
@@ -182,6 +189,7 @@ final class RtspTestClient implements AutoCloseable {
             udpRtp.close();
             udpRtcp.close();
         }
+        sockets.forEach(DatagramSocket::close);
         FullHttpResponse r;
         while ((r = responses.poll()) != null) {
             r.release();
