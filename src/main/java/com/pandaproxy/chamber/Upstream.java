@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Upstream {
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
+    /** A commanded reconnect waits this long at most for the printer to close the old connection. */
+    static final long LEAVE_MILLIS = 500;
 
     private final String host;
     private final int port;
@@ -49,6 +51,7 @@ final class Upstream {
 
     // confined to the loop
     private Attempt current;
+    private Attempt leaving; // the connection a reconnect is closing, until it has closed
     private ScheduledFuture<?> retry;
     private boolean closed;
     private String lastLoggedFailure;
@@ -83,7 +86,11 @@ final class Upstream {
         });
     }
 
-    /** Drops the connection and connects again at once, without backoff. */
+    /**
+     * Drops the connection and connects again without backoff. The printer takes one viewer at a
+     * time, so the new connection waits until the printer has closed the old one (or
+     * {@value #LEAVE_MILLIS} ms): connecting earlier would be refused and fall into backoff.
+     */
     void reconnect() {
         loop.execute(() -> {
             if (closed) {
@@ -91,8 +98,28 @@ final class Upstream {
             }
             LOG.info("Reconnecting to the printer camera");
             backoff.reset();
-            drop();
-            connect();
+            if (leaving != null) {
+                return; // already on the way: the new connection follows the close
+            }
+            if (retry != null) {
+                retry.cancel(false);
+                retry = null;
+            }
+            Attempt old = current;
+            current = null;
+            status.state(UpstreamState.CONNECTING);
+            if (old == null) {
+                connect();
+                return;
+            }
+            leaving = old;
+            old.leave();
+            old.channel.closeFuture().addListener(f -> {
+                if (leaving == old) {
+                    leaving = null;
+                    connect(); // unless a close came first
+                }
+            });
         });
     }
 
@@ -125,6 +152,11 @@ final class Upstream {
         current = null;
         if (old != null) {
             old.end();
+        }
+        Attempt gone = leaving;
+        leaving = null;
+        if (gone != null) {
+            gone.channel.close();
         }
     }
 
@@ -243,12 +275,30 @@ final class Upstream {
             }
         }
 
-        /** Ended by us (reconnect, close): no backoff, no failure reported. */
+        /** Ended by us (close): no backoff, no failure reported. */
         void end() {
             over = true;
             watchdog.cancel(false);
             badFrames += decoder.badFrames();
             channel.close();
+        }
+
+        /**
+         * Ended by us, politely: TLS close_notify and our half of TCP closed, then the channel
+         * closes when the printer closes its half, which shows it has let the viewer go.
+         */
+        void leave() {
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            if (!channel.isActive() || tls == null) {
+                end(); // not connected yet: nothing to be polite to
+                return;
+            }
+            over = true;
+            watchdog.cancel(false);
+            badFrames += decoder.badFrames();
+            tls.closeOutbound().addListener(f -> ((SocketChannel) channel).shutdownOutput());
+            ScheduledFuture<?> deadline = loop.schedule(() -> channel.close(), LEAVE_MILLIS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(f -> deadline.cancel(false));
         }
 
         /** The channel closed: unless we ended it, report and retry. */

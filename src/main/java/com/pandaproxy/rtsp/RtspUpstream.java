@@ -35,6 +35,8 @@ public final class RtspUpstream implements Upstream {
     static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     static final long MIN_BACKOFF_MILLIS = 1_000;
     static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** A reconnect or close waits this long at most for the printer to answer TEARDOWN and close. */
+    static final long LEAVE_MILLIS = 500;
 
     private final ProxyContext context;
     private final EventLoop loop;
@@ -92,12 +94,13 @@ public final class RtspUpstream implements Upstream {
             cancelRetry();
             backoff.reset();
             UpstreamSession s = session;
-            if (s != null) {
-                s.end(UpstreamSession.End.reconnect());
-            }
-            if (session == null && retry == null) {
+            if (s == null) {
                 connect(nextUrl, 0);
+                return;
             }
+            // the printer takes one viewer: TEARDOWN and close first, connect once closed (sessionEnded)
+            report(UpstreamState.CONNECTING, null);
+            s.leave(UpstreamSession.End.reconnect(), LEAVE_MILLIS);
         });
     }
 
@@ -119,9 +122,7 @@ public final class RtspUpstream implements Upstream {
                 return;
             }
             closing = done;
-            s.teardown();
-            // the connection closes on the TEARDOWN answer; do not wait long for it
-            loop.schedule(() -> s.end(UpstreamSession.End.closed()), 500, TimeUnit.MILLISECONDS);
+            s.leave(UpstreamSession.End.closed(), LEAVE_MILLIS);
         });
         if (!loop.inEventLoop()) {
             done.awaitUninterruptibly(1000);
@@ -157,7 +158,7 @@ public final class RtspUpstream implements Upstream {
                 });
         b.connect(stripBrackets(host), port).addListener(done -> {
             if (!done.isSuccess()) {
-                sessionEnded(s, UpstreamSession.End.failed("cannot connect to the printer at " + host + ":" + port
+                s.end(UpstreamSession.End.failed("cannot connect to the printer at " + host + ":" + port
                         + ": " + UpstreamSession.describe(done.cause())));
             }
         });

@@ -84,6 +84,8 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
     private boolean playing;
     private boolean ended;
     private boolean tearingDown;
+    /** Set by {@link #leave}: how the session ends, told to the owner once the connection has closed. */
+    private End leaving;
 
     UpstreamSession(RtspUpstream owner, UpstreamListener listener, String url, int redirects, String user, String password) {
         this.owner = owner;
@@ -381,18 +383,29 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         send(Step.KEEPALIVE, getParameterWorks ? RtspMethods.GET_PARAMETER : RtspMethods.OPTIONS, aggregateUrl());
     }
 
-    /** Asks the printer to end the session; the connection closes on its answer (or the caller's deadline). */
-    void teardown() {
+    /**
+     * Ends the session politely: TEARDOWN (or a plain close before SETUP), and the owner hears
+     * {@code why} only once the connection has closed, so the printer has let its one viewer go
+     * before anyone connects again. The connection is closed after {@code graceMillis} regardless.
+     */
+    void leave(End why, long graceMillis) {
+        if (ended || leaving != null) {
+            return;
+        }
+        leaving = why;
+        if (ctx == null) {
+            end(why);
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> end(why));
+        ScheduledFuture<?> deadline = ctx.executor().schedule(() -> ctx.close(), graceMillis, TimeUnit.MILLISECONDS);
+        ctx.channel().closeFuture().addListener(f -> deadline.cancel(false));
         tearingDown = true;
-        if (ended || ctx == null || !ctx.channel().isActive()) {
-            return;
-        }
-        if (session == null) {
+        if (session != null && ctx.channel().isActive()) {
+            send(Step.TEARDOWN, RtspMethods.TEARDOWN, aggregateUrl());
+        } else {
             ctx.close();
-            return;
         }
-        cancelResponseTimeout();
-        send(Step.TEARDOWN, RtspMethods.TEARDOWN, aggregateUrl());
     }
 
     private void send(Step s, HttpMethod method, String uri) {
@@ -456,7 +469,10 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         end(End.failed("connection to the printer failed: " + describe(cause)));
     }
 
-    /** Ends the session once: stops timers, closes the connection, tells the owner why. */
+    /**
+     * Ends the session once: stops timers, closes the connection, tells the owner why (after
+     * {@link #leave}: its reason, once the connection has closed).
+     */
     void end(End why) {
         if (ended) {
             return;
@@ -466,10 +482,17 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         if (keepaliveTimer != null) {
             keepaliveTimer.cancel(false);
         }
-        if (ctx != null) {
-            ctx.close();
+        if (ctx == null) {
+            owner.sessionEnded(this, leaving != null ? leaving : why);
+            return;
         }
-        owner.sessionEnded(this, why);
+        ctx.close();
+        if (leaving != null) {
+            End result = leaving;
+            ctx.channel().closeFuture().addListener(f -> owner.sessionEnded(this, result));
+        } else {
+            owner.sessionEnded(this, why);
+        }
     }
 
     private void cancelResponseTimeout() {

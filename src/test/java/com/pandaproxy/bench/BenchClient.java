@@ -23,7 +23,9 @@ import io.netty.handler.codec.rtsp.RtspVersions;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +40,8 @@ final class BenchClient {
     volatile long bytes;
     volatile long packets;
     volatile long firstKeyframeNanos;
+    /** When each keyframe began to arrive (nanoTime), for the reconnect figure. */
+    final List<Long> keyframeNanos = new CopyOnWriteArrayList<>();
     volatile int lastSeq = -1;
     volatile long gaps;
     private long[] latencies = new long[16384];
@@ -72,8 +76,11 @@ final class BenchClient {
     private void onRtp(ByteBuf p) {
         long now = System.nanoTime();
         ByteBuf payload = Rtp.payload(p);
-        if (firstKeyframeNanos == 0 && H264Packets.startsKeyframe(payload)) {
-            firstKeyframeNanos = now;
+        if (H264Packets.startsKeyframe(payload)) {
+            if (firstKeyframeNanos == 0) {
+                firstKeyframeNanos = now;
+            }
+            keyframeNanos.add(now);
         }
         int seq = Rtp.sequence(p);
         if (lastSeq >= 0 && seq != ((lastSeq + 1) & 0xFFFF)) {

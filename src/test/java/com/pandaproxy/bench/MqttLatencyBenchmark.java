@@ -14,10 +14,17 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Time from a client connecting (StatusBoard.clientConnected) to the "Clients" state changing
- * on the broker, as a subscriber (Home Assistant's place) sees it. Two cases: a change after a
- * quiet second (the usual case) and a change right after a publish (held back by the
- * once-a-second coalescing: the worst case). Against Mosquitto and the embedded HiveMQ.
+ * Home Assistant's view of the proxy, as a subscriber on the broker (Home Assistant's place) sees it.
+ * <ol>
+ *   <li>A client connecting (StatusBoard.clientConnected) → the "Clients" state on the broker. Two
+ *       cases: a change after a quiet second (the usual case) and a change right after a publish
+ *       (held back by the once-a-second coalescing: the worst case). Against Mosquitto and the
+ *       embedded HiveMQ.</li>
+ *   <li>With the whole application in this JVM ({@code --demo chamber} and {@code --demo rtsp},
+ *       MQTT to Mosquitto), see {@link DemoReconnects}: a real client joining → "Clients", and
+ *       pressing Reconnect (a publish to the button's command topic) → "Printer camera" back ON
+ *       on the broker, and → a connected client receiving a frame again.</li>
+ * </ol>
  *
  * <pre>./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) com.pandaproxy.bench.MqttLatencyBenchmark</pre>
@@ -36,6 +43,9 @@ public final class MqttLatencyBenchmark {
         try (Mosquitto mosquitto = new Mosquitto(dir, null, null)) {
             mosquitto.start();
             run("mosquitto", mosquitto.uri());
+            for (String demo : new String[] {"chamber", "rtsp"}) {
+                new DemoReconnects(demo, mosquitto.uri(), dir).run();
+            }
         }
         try (EmbeddedHiveMq hivemq = new EmbeddedHiveMq(dir)) {
             run("hivemq-ce embedded", hivemq.uri());
@@ -83,7 +93,7 @@ public final class MqttLatencyBenchmark {
         return (probe.latest.get(topic).nanos() - t0) / 1e6;
     }
 
-    private static String summary(List<Double> ms) {
+    static String summary(List<Double> ms) {
         List<Double> sorted = new ArrayList<>(ms);
         Collections.sort(sorted);
         return String.format("n=%d min %.1f ms, median %.1f ms, p95 %.1f ms, max %.1f ms", sorted.size(), sorted.get(0),
