@@ -17,9 +17,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +41,11 @@ public final class ChamberProxy implements CameraProxy {
     private final LatestFrame latest;
     private final Upstream upstream;
     private final ChannelGroup clients = new DefaultChannelGroup("chamber-clients", GlobalEventExecutor.INSTANCE);
-    private final AtomicInteger open = new AtomicInteger();
-    private volatile boolean full;
+    private final Admission admission;
+    private volatile String lastRefusal;
     private Channel server;
+    private ScheduledFuture<?> badFrameReport;
+    private long badFramesReported; // confined to the fan-out's loop
 
     public ChamberProxy(ProxyContext context) {
         this(context, ChamberTimings.DEFAULT);
@@ -53,6 +57,7 @@ public final class ChamberProxy implements CameraProxy {
         EventLoop loop = context.group().next();
         this.latest = new LatestFrame(timings.joinMaxAge().toNanos(), System::nanoTime);
         this.fanout = new Fanout<>(loop, latest);
+        this.admission = new Admission(context.config().maxClients());
         this.upstream = new Upstream(context.config(), context.tls().client(), loop, fanout, context.status(), timings);
     }
 
@@ -60,7 +65,6 @@ public final class ChamberProxy implements CameraProxy {
     public void start() throws Exception {
         Config config = context.config();
         byte[] expectedCode = AuthPacket.field(config.accessCode().reveal());
-        int maxClients = config.maxClients();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(context.group())
                 .channel(NioServerSocketChannel.class)
@@ -70,31 +74,36 @@ public final class ChamberProxy implements CameraProxy {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (open.incrementAndGet() > maxClients) {
-                            open.decrementAndGet();
-                            if (!full) {
-                                full = true;
-                                LOG.warn("Chamber clients: {} already connected (--max-clients); refusing more", maxClients);
-                            }
+                        InetAddress address = ch.remoteAddress().getAddress();
+                        String refusal = admission.startLogin(address);
+                        if (refusal != null) {
+                            refused(refusal);
                             ch.close();
                             return;
                         }
+                        lastRefusal = null;
                         clients.add(ch);
-                        ch.closeFuture().addListener(f -> {
-                            open.decrementAndGet();
-                            full = false;
-                        });
                         SslHandler tls = context.tls().server().newHandler(ch.alloc());
                         tls.setHandshakeTimeoutMillis(timings.login().toMillis());
                         ch.pipeline().addLast("tls", tls)
                                 .addLast("login", new ClientLogin(expectedCode, context.authThrottle(), fanout,
-                                        context.status(), timings.login().toMillis()));
+                                        context.status(), timings.login().toMillis(), admission, address));
                     }
                 });
         server = bootstrap.bind(config.bindAddress(), config.chamberPort()).syncUninterruptibly().channel();
         LOG.info("Chamber-image proxy listening on {}:{} (TLS, {}), printer camera at {}:{}", config.bindAddress(), port(),
                 context.tls().provider(), config.printerIp(), config.printerChamberPort());
         upstream.start();
+        // the upstream counts dropped frames on this loop; the status board hears of them within a second
+        badFrameReport = fanout.executor().scheduleAtFixedRate(this::reportBadFrames, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void reportBadFrames() {
+        long total = upstream.badFrames();
+        if (total > badFramesReported) {
+            context.status().badFrames(total - badFramesReported);
+            badFramesReported = total;
+        }
     }
 
     /** The port clients connect to (the bound one, useful when configured as 0). */
@@ -102,9 +111,17 @@ public final class ChamberProxy implements CameraProxy {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** Clients connected now, authenticated or not. */
+    /** Connections now: authenticated clients and logins in progress. */
     public int connections() {
-        return open.get();
+        return admission.clients() + admission.pending();
+    }
+
+    /** Logs a refused connection once, until a connection is let in again. */
+    private void refused(String reason) {
+        if (!reason.equals(lastRefusal)) {
+            lastRefusal = reason;
+            LOG.warn("Chamber clients: {}; refusing new connections", reason);
+        }
     }
 
     /** Frames from the printer dropped because they were not JPEG images. */
@@ -127,6 +144,9 @@ public final class ChamberProxy implements CameraProxy {
 
     @Override
     public void close() {
+        if (badFrameReport != null) {
+            badFrameReport.cancel(false);
+        }
         if (server != null) {
             server.close().awaitUninterruptibly(300);
         }

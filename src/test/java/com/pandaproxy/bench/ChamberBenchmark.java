@@ -212,6 +212,7 @@ public final class ChamberBenchmark {
     private static Joined connect(EventLoopGroup group, SslContext ssl, int port, Recorder recorder,
             CompletableFuture<Double> firstFrame) throws InterruptedException {
         long[] loginSent = new long[1];
+        CompletableFuture<Void> loggedIn = new CompletableFuture<>();
         Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -222,7 +223,10 @@ public final class ChamberBenchmark {
                                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                                         if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess()) {
                                             ctx.writeAndFlush(Unpooled.wrappedBuffer(AuthPacket.encode("bblp", CODE)))
-                                                    .addListener(f -> loginSent[0] = System.nanoTime());
+                                                    .addListener(f -> {
+                                                        loginSent[0] = System.nanoTime();
+                                                        loggedIn.complete(null);
+                                                    });
                                         }
                                     }
 
@@ -243,6 +247,12 @@ public final class ChamberBenchmark {
                                 });
                     }
                 }).connect("127.0.0.1", port).sync().channel();
+        try {
+            // one login at a time: the proxy bounds the logins in progress from one address
+            loggedIn.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no TLS handshake with the proxy", e);
+        }
         return new Joined(ch, firstFrame);
     }
 
