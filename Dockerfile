@@ -31,7 +31,8 @@ RUN chmod 0755 /run.sh
 # (ChamberBenchmark.DOCKER_FLAGS, BENCHMARKS.md) as of this writing, plus exiting on
 # OutOfMemoryError so the container restarts. TODO(lead): keep both lists equal.
 # Override with -e JAVA_OPTS=... if needed.
-ENV JAVA_OPTS="-XX:+UseSerialGC -Xmx24m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:MaxMetaspaceSize=32m -XX:CICompilerCount=1 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_OPTS="-XX:+UseSerialGC -Xms4m -Xmx16m -Xmn2m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxMetaspaceSize=32m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError" \
+    MALLOC_ARENA_MAX=2 \
     DATA_DIR=/data
 
 WORKDIR /app

@@ -11,6 +11,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        NettyDefaults.apply();
         int status = run(args, System.getenv(), System.out, System.err);
         if (status >= 0) {
             System.exit(status);

@@ -85,6 +85,9 @@ public final class ChamberProxy implements CameraProxy {
                         clients.add(ch);
                         SslHandler tls = context.tls().server().newHandler(ch.alloc());
                         tls.setHandshakeTimeoutMillis(timings.login().toMillis());
+                        // each write encrypted as it is: a JPEG is one wrap into one buffer (its 16 KB
+                        // records made in one go), not a wrap, a buffer and a promise per 16 KB
+                        tls.setWrapDataSize(0);
                         ch.pipeline().addLast("tls", tls)
                                 .addLast("login", new ClientLogin(expectedCode, context.authThrottle(), fanout,
                                         context.status(), timings.login().toMillis(), admission, address));
