@@ -123,7 +123,7 @@ public final class ChamberProxy implements CameraProxy {
     private void refused(String reason) {
         if (!reason.equals(lastRefusal)) {
             lastRefusal = reason;
-            LOG.warn("Chamber clients: {}; refusing new connections", reason);
+            LOG.warn("Chamber clients: {}; refusing more", reason);
         }
     }
 

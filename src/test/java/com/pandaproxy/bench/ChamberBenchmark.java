@@ -44,7 +44,9 @@ import java.util.regex.Pattern;
  * 1280×720 JPEGs) and N TLS clients run here; the proxy runs as a separate JVM from
  * target/pandaproxy.jar so its CPU time (/proc/PID/stat) and peak RSS (VmHWM) are its own.
  * Added latency = a client has the whole frame − the simulator handed the frame's last byte
- * to the socket (same clock: both in this process).
+ * to the socket (same clock: both in this process). "docker" runs use the Dockerfile's JAVA_OPTS and
+ * MALLOC_ARENA_MAX; the proxy starts with a certificate already in its data dir, as on every start
+ * after the first.
  *
  * <pre>
  * ./mvnw -q -DskipTests package && ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
