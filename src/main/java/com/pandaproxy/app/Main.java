@@ -59,6 +59,7 @@ public final class Main {
             err.println("pandaproxy: cannot start: " + e.getMessage());
             return 1;
         }
+        SmallHeap.apply(); // after start: what start-up allocated is garbage now
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
