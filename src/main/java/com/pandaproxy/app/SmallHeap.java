@@ -46,6 +46,11 @@ final class SmallHeap {
                 options.addAll(List.of(value.trim().split("\\s+")));
             }
         }
+        return sizesHeap(options);
+    }
+
+    /** Whether one of the JVM {@code options} chooses a collector or sizes the heap. */
+    static boolean sizesHeap(List<String> options) {
         return options.stream().anyMatch(o -> o.startsWith("-Xmx") || o.startsWith("-Xms") || o.startsWith("-Xmn")
                 || o.startsWith("-XX:") && (o.contains("GC") || o.contains("Heap") || o.contains("RAM")));
     }
