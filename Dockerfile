@@ -26,12 +26,13 @@ COPY --from=build /src/target/pandaproxy.jar /app/pandaproxy.jar
 COPY run.sh /run.sh
 RUN chmod 0755 /run.sh
 
-# Memory: serial GC, a small heap, small thread stacks, C1 only and one Netty arena keep the
-# JVM within the 64 MB RSS target. These are the chamber benchmark's "docker" flags
-# (ChamberBenchmark.DOCKER_FLAGS, BENCHMARKS.md) as of this writing, plus exiting on
-# OutOfMemoryError so the container restarts. TODO(lead): keep both lists equal.
-# Override with -e JAVA_OPTS=... if needed.
-ENV JAVA_OPTS="-XX:+UseSerialGC -Xmx24m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:MaxMetaspaceSize=32m -XX:CICompilerCount=1 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -XX:+ExitOnOutOfMemoryError" \
+# Memory: serial GC, a small heap and young generation, small thread stacks, C1 only with
+# higher compile thresholds (less compiled code), a small string table, no perf-data file, two
+# glibc malloc arenas (musl ignores MALLOC_ARENA_MAX). The chamber benchmark reads these flags from
+# this file for its "docker" runs (ChamberBenchmark, BENCHMARKS.md). ExitOnOutOfMemoryError lets
+# the container restart. Override with -e JAVA_OPTS=... if needed.
+ENV JAVA_OPTS="-XX:+UseSerialGC -Xms4m -Xmx16m -Xmn2m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=10 -XX:StringTableSize=4096 -XX:MaxMetaspaceSize=32m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError" \
+    MALLOC_ARENA_MAX=2 \
     DATA_DIR=/data
 
 WORKDIR /app

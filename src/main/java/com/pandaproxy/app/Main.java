@@ -11,11 +11,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // Netty's allocator JFR events (about 150 classes registered with the flight recorder,
-        // ~0.1 s of every start) serve profiling Netty itself; a -D on the command line still wins
-        if (System.getProperty("io.netty.jfr.enabled") == null) {
-            System.setProperty("io.netty.jfr.enabled", "false");
-        }
+        NettyDefaults.apply();
         int status = run(args, System.getenv(), System.out, System.err);
         if (status >= 0) {
             System.exit(status);
@@ -63,6 +59,7 @@ public final class Main {
             err.println("pandaproxy: cannot start: " + e.getMessage());
             return 1;
         }
+        SmallHeap.apply(); // after start: what start-up allocated is garbage now
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();

@@ -19,9 +19,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +44,11 @@ public final class ChamberProxy implements CameraProxy {
     private final Upstream upstream;
     private final ChamberConnection connection;
     private final ChannelGroup clients = new DefaultChannelGroup("chamber-clients", GlobalEventExecutor.INSTANCE);
-    private final AtomicInteger open = new AtomicInteger();
-    private volatile boolean full;
+    private final Admission admission;
+    private volatile String lastRefusal;
     private Channel server;
+    private ScheduledFuture<?> badFrameReport;
+    private long badFramesReported; // confined to the fan-out's loop
 
     public ChamberProxy(ProxyContext context) {
         this(context, ChamberTimings.DEFAULT);
@@ -65,6 +69,7 @@ public final class ChamberProxy implements CameraProxy {
         EventLoop loop = connection != null ? connection.loop() : context.group().next();
         this.latest = new LatestFrame(timings.joinMaxAge().toNanos(), System::nanoTime);
         this.fanout = new Fanout<>(loop, latest);
+        this.admission = new Admission(context.config().maxClients());
         this.upstream = new Upstream(context.config(), context.tls().client(), loop, fanout, context.status(), timings);
     }
 
@@ -85,30 +90,38 @@ public final class ChamberProxy implements CameraProxy {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (open.incrementAndGet() > maxClients) {
-                            open.decrementAndGet();
-                            if (!full) {
-                                full = true;
-                                LOG.warn("Chamber clients: {} already connected (--max-clients); refusing more", maxClients);
-                            }
+                        InetAddress address = ch.remoteAddress().getAddress();
+                        String refusal = admission.startLogin(address);
+                        if (refusal != null) {
+                            refused(refusal);
                             ch.close();
                             return;
                         }
+                        lastRefusal = null;
                         clients.add(ch);
-                        ch.closeFuture().addListener(f -> {
-                            open.decrementAndGet();
-                            full = false;
-                        });
                         SslHandler tls = serverTls.newHandler(ch.alloc());
                         tls.setHandshakeTimeoutMillis(timings.login().toMillis());
+                        // each write encrypted as it is: a JPEG is one wrap into one buffer (its 16 KB
+                        // records made in one go), not a wrap, a buffer and a promise per 16 KB
+                        tls.setWrapDataSize(0);
                         ch.pipeline().addLast("tls", tls)
                                 .addLast("login", new ClientLogin(expectedCode, context.authThrottle(), fanout,
-                                        context.status(), timings.login().toMillis()));
+                                        context.status(), timings.login().toMillis(), admission, address));
                     }
                 });
         server = bootstrap.bind(config.bindAddress(), config.chamberPort()).syncUninterruptibly().channel();
         LOG.info("Chamber-image proxy listening on {}:{} (TLS, {}), printer camera at {}:{}", config.bindAddress(), port(),
                 context.tls().provider(), config.printerIp(), config.printerChamberPort());
+        // the upstream counts dropped frames on this loop; the status board hears of them within a second
+        badFrameReport = fanout.executor().scheduleAtFixedRate(this::reportBadFrames, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void reportBadFrames() {
+        long total = upstream.badFrames();
+        if (total > badFramesReported) {
+            context.status().badFrames(total - badFramesReported);
+            badFramesReported = total;
+        }
     }
 
     /** The port clients connect to (the bound one, useful when configured as 0). */
@@ -116,9 +129,17 @@ public final class ChamberProxy implements CameraProxy {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** Clients connected now, authenticated or not. */
+    /** Connections now: authenticated clients and logins in progress. */
     public int connections() {
-        return open.get();
+        return admission.clients() + admission.pending();
+    }
+
+    /** Logs a refused connection once, until a connection is let in again. */
+    private void refused(String reason) {
+        if (!reason.equals(lastRefusal)) {
+            lastRefusal = reason;
+            LOG.warn("Chamber clients: {}; refusing more", reason);
+        }
     }
 
     /** Frames from the printer dropped because they were not JPEG images. */
@@ -141,6 +162,9 @@ public final class ChamberProxy implements CameraProxy {
 
     @Override
     public void close() {
+        if (badFrameReport != null) {
+            badFrameReport.cancel(false);
+        }
         if (server != null) {
             server.close().awaitUninterruptibly(300);
         }

@@ -11,7 +11,6 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * A new client's login: it must finish TLS and send the 80-byte packet within the time limit;
  * user and code are checked (the code in constant time). Anything wrong closes the connection
  * without a byte sent, like a printer. Addresses with repeated failures wait before their
- * verdict. A client that passes joins the fan-out and from then on its input is ignored.
+ * verdict. A client that passes takes one of the --max-clients slots (see {@link Admission}),
+ * joins the fan-out and from then on its input is ignored.
  */
 final class ClientLogin extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
@@ -31,18 +31,39 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
     private final Fanout<ByteBuf> fanout;
     private final StatusBoard status;
     private final long timeoutMillis;
+    private final Admission admission;
+    private final InetAddress address;
     private final byte[] packet = new byte[AuthPacket.LENGTH];
     private int received;
     private boolean decided;
     private boolean reported;
+    private boolean loggingIn = true;
     private ScheduledFuture<?> timeout;
 
-    ClientLogin(byte[] expectedCode, AuthThrottle throttle, Fanout<ByteBuf> fanout, StatusBoard status, long timeoutMillis) {
+    /** For a connection from {@code address} whose login {@code admission} has already counted. */
+    ClientLogin(byte[] expectedCode, AuthThrottle throttle, Fanout<ByteBuf> fanout, StatusBoard status, long timeoutMillis,
+            Admission admission, InetAddress address) {
         this.expectedCode = expectedCode;
         this.throttle = throttle;
         this.fanout = fanout;
         this.status = status;
         this.timeoutMillis = timeoutMillis;
+        this.admission = admission;
+        this.address = address;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // the close future fires however the connection ends, even if it never became active
+        ctx.channel().closeFuture().addListener(f -> loginOver());
+    }
+
+    /** The login no longer counts as pending: decided, or the connection is gone. */
+    private void loginOver() {
+        if (loggingIn) {
+            loggingIn = false;
+            admission.endLogin(address);
+        }
     }
 
     @Override
@@ -66,7 +87,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             }
             decided = true;
             ctx.channel().config().setAutoRead(false);
-            long delay = throttle.delayMillis(address(ctx));
+            long delay = throttle.delayMillis(address);
             if (delay > 0) {
                 ctx.executor().schedule(() -> verdict(ctx), delay, TimeUnit.MILLISECONDS);
             } else {
@@ -81,7 +102,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive()) {
             return;
         }
-        InetAddress address = address(ctx);
+        loginOver();
         AuthPacket login;
         try {
             login = AuthPacket.decode(packet);
@@ -97,6 +118,10 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
         }
         throttle.succeeded(address);
         timeout.cancel(false);
+        if (!admission.join()) {
+            refuse(ctx, "logged in, but --max-clients clients are already connected");
+            return;
+        }
         ClientSink sink = new ClientSink(ctx.channel());
         ctx.pipeline().addBefore("tls", "header-hold", sink.hold());
         ctx.pipeline().replace(this, "session", new ChannelInboundHandlerAdapter() {
@@ -107,6 +132,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
 
             @Override
             public void channelInactive(ChannelHandlerContext c) {
+                admission.leave();
                 fanout.remove(sink);
                 status.clientDisconnected();
                 LOG.info("Chamber client {} left ({} frames skipped)", c.channel().remoteAddress(), sink.dropped());
@@ -147,9 +173,5 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             timeout.cancel(false);
         }
         ctx.fireChannelInactive();
-    }
-
-    private static InetAddress address(ChannelHandlerContext ctx) {
-        return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     }
 }

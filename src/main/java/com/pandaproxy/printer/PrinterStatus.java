@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param lastFrame     when the last complete frame arrived from the printer, or null
  * @param reconnects    upstream connections made after the first one
  * @param lastError     last upstream error, never containing a secret, or null
+ * @param badFrames     frames from the printer dropped because they were malformed (e.g. not a JPEG)
  */
 public record PrinterStatus(
         CameraType cameraType,
@@ -22,7 +23,14 @@ public record PrinterStatus(
         long bitrate,
         Instant lastFrame,
         long reconnects,
-        String lastError) {
+        String lastError,
+        long badFrames) {
+
+    /** A status without dropped frames (the form before the count existed). */
+    public PrinterStatus(CameraType cameraType, UpstreamState upstreamState, int clients, double frameRate, long bitrate,
+            Instant lastFrame, long reconnects, String lastError) {
+        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, 0);
+    }
 
     public static PrinterStatus initial(CameraType type) {
         return new PrinterStatus(type, UpstreamState.DETECTING, 0, 0, 0, null, 0, null);

@@ -22,6 +22,7 @@ public final class StatusBoard {
     private UpstreamState state = UpstreamState.DETECTING;
     private int clients;
     private long reconnects;
+    private long badFrames;
     private String lastError;
     private Instant lastFrame;
     private boolean everConnected;
@@ -107,6 +108,13 @@ public final class StatusBoard {
         fire();
     }
 
+    /** {@code count} more frames from the printer were dropped because they were malformed (no listener call, like frames). */
+    public void badFrames(long count) {
+        synchronized (this) {
+            badFrames += count;
+        }
+    }
+
     /** A complete frame (or video access unit) of {@code bytes} arrived from the printer. */
     public void frame(int bytes) {
         Instant now = clock.instant();
@@ -154,7 +162,7 @@ public final class StatusBoard {
             }
             double fps = Math.round(frames * 100.0 / WINDOW_SECONDS) / 100.0;
             return new PrinterStatus(cameraType, state, clients, fps, bytes * 8 / WINDOW_SECONDS,
-                    lastFrame, reconnects, lastError);
+                    lastFrame, reconnects, lastError, badFrames);
         }
     }
 

@@ -2,9 +2,7 @@ package com.pandaproxy.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.io.Writer;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,26 +15,15 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +68,12 @@ public final class ServerCertificate {
         }
         Files.createDirectories(dataDir);
         ServerCertificate created = create(subjectNames(bindAddress));
-        writePrivate(keyPath, pem(new PrivateKeyInfoHolder(created.key)));
-        writePrivate(certPath, pem(created.certificate));
+        try {
+            writePrivate(keyPath, pem("PRIVATE KEY", created.key.getEncoded()));
+            writePrivate(certPath, pem("CERTIFICATE", created.certificate.getEncoded()));
+        } catch (CertificateEncodingException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         LOG.info("Created TLS certificate {}", certPath);
         return created;
     }
@@ -114,64 +105,54 @@ public final class ServerCertificate {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair pair = generator.generateKeyPair();
-            X500Name subject = new X500Name("CN=PandaProxy");
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                    new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))),
-                    subject, pair.getPublic());
-            GeneralName[] sans = names.stream()
-                    .map(n -> isIpLiteral(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n))
-                    .toArray(GeneralName[]::new);
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-            return new ServerCertificate(new JcaX509CertificateConverter().getCertificate(holder), pair.getPrivate());
-        } catch (Exception e) {
+            return new ServerCertificate(SelfSigned.certificate(pair, names), pair.getPrivate());
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a TLS certificate: " + e.getMessage(), e);
         }
     }
 
-    private static boolean isIpLiteral(String name) {
-        return name.contains(":") || name.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    }
-
-    /** Reads what {@link #loadOrCreate} wrote, with the JDK alone: Bouncy Castle is only needed to make one. */
+    /** Reads with the JDK alone, so a start with a stored certificate does not load Bouncy Castle. */
     private static ServerCertificate load(Path certPath, Path keyPath) throws IOException {
         try (InputStream in = Files.newInputStream(certPath)) {
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pemBody(Files.readString(keyPath, StandardCharsets.US_ASCII), "PRIVATE KEY"));
-            PrivateKey key = KeyFactory.getInstance(cert.getPublicKey().getAlgorithm()).generatePrivate(spec);
-            return new ServerCertificate(cert, key);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return new ServerCertificate(cert, privateKey(pemBody(Files.readString(keyPath, StandardCharsets.US_ASCII), "PRIVATE KEY")));
+        } catch (GeneralSecurityException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
 
-    private static byte[] pemBody(String pem, String type) throws IOException {
-        String begin = "-----BEGIN " + type + "-----";
-        String end = "-----END " + type + "-----";
-        int from = pem.indexOf(begin);
-        int to = pem.indexOf(end);
-        if (from < 0 || to < from) {
-            throw new IOException("not a PEM " + type);
-        }
-        return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
-    }
-
-    /** Marks a key for PEM output as PKCS#8 ("PRIVATE KEY"), which Netty and OpenSSL read. */
-    private record PrivateKeyInfoHolder(PrivateKey key) { }
-
-    private static String pem(Object value) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            if (value instanceof PrivateKeyInfoHolder h) {
-                writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", h.key().getEncoded()));
-            } else {
-                writer.writeObject(value);
+    /** A PKCS#8 key of the kinds a certificate file may hold: EC (ours), RSA or Ed25519 (one a user put there). */
+    private static PrivateKey privateKey(byte[] pkcs8) throws GeneralSecurityException {
+        GeneralSecurityException last = null;
+        for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            } catch (InvalidKeySpecException e) {
+                last = e;
             }
         }
-        return out.toString();
+        throw new InvalidKeySpecException("not an EC, RSA or Ed25519 private key", last);
+    }
+
+    /** The bytes of the PEM block labelled {@code label} in {@code text}. */
+    private static byte[] pemBody(String text, String label) throws IOException {
+        String begin = "-----BEGIN " + label + "-----";
+        String end = "-----END " + label + "-----";
+        int from = text.indexOf(begin);
+        int to = from < 0 ? -1 : text.indexOf(end, from);
+        if (to < 0) {
+            throw new IOException("no " + label + " block");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("bad base64 in the " + label + " block", e);
+        }
+    }
+
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
     }
 
     private static void writePrivate(Path path, String content) throws IOException {

@@ -36,7 +36,12 @@ public final class Tls {
                 .build();
         this.server = identity.thenApply(id -> {
             try {
-                return SslContextBuilder.forServer(new IdentityKeyManager(id)).sslProvider(provider).build();
+                // clients are not asked for certificates; naming a trust manager keeps Netty from loading
+                // the JDK's default one, which parses the whole CA store into the heap (≈ 2 MB)
+                return SslContextBuilder.forServer(new IdentityKeyManager(id))
+                        .sslProvider(provider)
+                        .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                        .build();
             } catch (SSLException e) {
                 throw new CompletionException(e);
             }

@@ -4,6 +4,7 @@ import com.pandaproxy.chamber.AuthPacket;
 import com.pandaproxy.chamber.FrameDecoder;
 import com.pandaproxy.chamber.FrameHeader;
 import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.tls.ServerCertificate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +44,9 @@ import java.util.regex.Pattern;
  * 1280×720 JPEGs) and N TLS clients run here; the proxy runs as a separate JVM from
  * target/pandaproxy.jar so its CPU time (/proc/PID/stat) and peak RSS (VmHWM) are its own.
  * Added latency = a client has the whole frame − the simulator handed the frame's last byte
- * to the socket (same clock: both in this process).
+ * to the socket (same clock: both in this process). "docker" runs use the Dockerfile's JAVA_OPTS and
+ * MALLOC_ARENA_MAX; the proxy starts with a certificate already in its data dir, as on every start
+ * after the first.
  *
  * <pre>
  * ./mvnw -q -DskipTests package && ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -52,15 +56,20 @@ import java.util.regex.Pattern;
  */
 public final class ChamberBenchmark {
     static final String CODE = "31415926";
-    /**
-     * The JVM flags for the Docker image (BENCHMARKS.md, chamber): small serial-GC heap with a small
-     * young generation, C1 only, bounded direct memory, code cache and metaspace, no perf-data file.
-     * The image also sets {@link #DOCKER_ENV} (fewer glibc malloc arenas).
-     */
-    static final List<String> DOCKER_FLAGS = List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx16m", "-Xmn2m", "-Xss256k",
-            "-XX:MaxDirectMemorySize=24m", "-XX:ReservedCodeCacheSize=16m", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1", "-XX:MaxMetaspaceSize=32m", "-XX:-UsePerfData");
-    static final java.util.Map<String, String> DOCKER_ENV = java.util.Map.of("MALLOC_ARENA_MAX", "2");
+    /** The Docker image's JVM flags: JAVA_OPTS in the Dockerfile, so the benchmark measures what the image runs. */
+    static List<String> dockerFlags() throws IOException {
+        Matcher m = Pattern.compile("ENV JAVA_OPTS=\"([^\"]*)\"").matcher(Files.readString(Path.of("Dockerfile")));
+        if (!m.find()) {
+            throw new IllegalStateException("no ENV JAVA_OPTS=\"...\" in the Dockerfile");
+        }
+        return List.of(m.group(1).trim().split("\\s+"));
+    }
+
+    /** The Docker image's MALLOC_ARENA_MAX (fewer glibc malloc arenas), if the Dockerfile sets it. */
+    static Map<String, String> dockerEnv() throws IOException {
+        Matcher m = Pattern.compile("MALLOC_ARENA_MAX=(\\d+)").matcher(Files.readString(Path.of("Dockerfile")));
+        return m.find() ? Map.of("MALLOC_ARENA_MAX", m.group(1)) : Map.of();
+    }
 
     /** More JVM flags for the proxy (after the flag set), e.g. to try a setting. */
     private static List<String> extraFlags = List.of();
@@ -118,9 +127,11 @@ public final class ChamberBenchmark {
         }
         Files.createDirectories(Path.of("target"));
         Path dataDir = Files.createTempDirectory(Path.of("target"), "bench-");
+        // the certificate exists, as on every start after the first (the first also loads Bouncy Castle to make it)
+        ServerCertificate.loadOrCreate(dataDir, "127.0.0.1");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (flags.equals("docker")) {
-            command.addAll(DOCKER_FLAGS);
+            command.addAll(dockerFlags());
         }
         if (engine.equals("jdk")) {
             command.add("-Dio.netty.handler.ssl.noOpenSsl=true");
@@ -135,7 +146,7 @@ public final class ChamberBenchmark {
         Path log = dataDir.resolve("proxy.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if (flags.equals("docker")) {
-            builder.environment().putAll(DOCKER_ENV);
+            builder.environment().putAll(dockerEnv());
         }
         Process proxy = builder.start();
         try {
@@ -212,6 +223,7 @@ public final class ChamberBenchmark {
     private static Joined connect(EventLoopGroup group, SslContext ssl, int port, Recorder recorder,
             CompletableFuture<Double> firstFrame) throws InterruptedException {
         long[] loginSent = new long[1];
+        CompletableFuture<Void> loggedIn = new CompletableFuture<>();
         Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -222,7 +234,10 @@ public final class ChamberBenchmark {
                                     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                                         if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess()) {
                                             ctx.writeAndFlush(Unpooled.wrappedBuffer(AuthPacket.encode("bblp", CODE)))
-                                                    .addListener(f -> loginSent[0] = System.nanoTime());
+                                                    .addListener(f -> {
+                                                        loginSent[0] = System.nanoTime();
+                                                        loggedIn.complete(null);
+                                                    });
                                         }
                                     }
 
@@ -243,6 +258,12 @@ public final class ChamberBenchmark {
                                 });
                     }
                 }).connect("127.0.0.1", port).sync().channel();
+        try {
+            // one login at a time: the proxy bounds the logins in progress from one address
+            loggedIn.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no TLS handshake with the proxy", e);
+        }
         return new Joined(ch, firstFrame);
     }
 

@@ -16,6 +16,7 @@ import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.channel.EventLoopGroup;
@@ -24,6 +25,7 @@ import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -95,8 +97,8 @@ class ChamberProxyTest {
         group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
     }
 
-    private StrictClient client() throws IOException {
-        StrictClient c = StrictClient.connect(proxy.port(), CODE);
+    private ChamberViewer client() throws IOException {
+        ChamberViewer c = ChamberViewer.connect(proxy.port(), CODE);
         closeables.add(c);
         return c;
     }
@@ -111,9 +113,9 @@ class ChamberProxyTest {
 
     @Test
     void threeClientsReceiveTheSameFramesEachHeaderInItsOwnRecord() throws Exception {
-        StrictClient a = client();
-        StrictClient b = client();
-        StrictClient c = client();
+        ChamberViewer a = client();
+        ChamberViewer b = client();
+        ChamberViewer c = client();
         Map<Long, byte[]> fa = byNumber(a.take(12, WAIT));
         Map<Long, byte[]> fb = byNumber(b.take(12, WAIT));
         Map<Long, byte[]> fc = byNumber(c.take(12, WAIT));
@@ -127,8 +129,8 @@ class ChamberProxyTest {
             }
         }
         assertTrue(common >= 8, "frames seen by all three: " + common);
-        for (StrictClient s : List.of(a, b, c)) {
-            assertNull(s.violation);
+        for (ChamberViewer s : List.of(a, b, c)) {
+            assertNull(s.violation());
         }
         assertEquals(3, status.snapshot().clients());
         assertEquals(1, sim.logins(), "one upstream connection for all clients");
@@ -142,16 +144,16 @@ class ChamberProxyTest {
         assertTrue(provider == SslProvider.JDK || OpenSsl.isAvailable(), "netty-tcnative is on the class path");
         proxy.close();
         proxy = startProxy(CODE, 8, FAST, provider);
-        StrictClient a = client();
+        ChamberViewer a = client();
         assertEquals(20, a.take(20, WAIT).size());
-        assertNull(a.violation);
+        assertNull(a.violation());
     }
 
     @Test
     void aJoiningClientGetsTheLastFrameAtOnce() throws Exception {
         Await.until("streaming", WAIT, () -> status.state() == UpstreamState.STREAMING);
         long start = System.nanoTime();
-        StrictClient late = client();
+        ChamberViewer late = client();
         assertNotNull(late.next(WAIT));
         // frames come every 50 ms; the cached one arrives well before the next live one could matter
         assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1000));
@@ -160,7 +162,7 @@ class ChamberProxyTest {
     @Test
     void wrongCodeOrUserGetsNothingAndIsClosed() throws Exception {
         for (byte[] login : List.of(AuthPacket.encode("bblp", "27182818"), AuthPacket.encode("admin", CODE))) {
-            try (SSLSocket s = StrictClient.tls(proxy.port(), 0)) {
+            try (SSLSocket s = ChamberViewer.tls(proxy.port(), 0)) {
                 s.getOutputStream().write(login);
                 assertEquals(-1, readAll(s.getInputStream()));
             }
@@ -184,40 +186,40 @@ class ChamberProxyTest {
 
     @Test
     void clientsStayConnectedWhileThePrinterGoesAwayAndComesBack() throws Exception {
-        StrictClient a = client();
+        ChamberViewer a = client();
         assertEquals(3, a.take(3, WAIT).size());
         sim.stop();
         Await.until("upstream backing off", WAIT, () -> status.state() == UpstreamState.BACKING_OFF);
         a.frames.clear();
         // a client may still join while the printer is away: it waits
-        StrictClient waiting = client();
+        ChamberViewer waiting = client();
         Await.until("both logged in", WAIT, () -> status.snapshot().clients() == 2);
         sim.restart();
         Await.until("streaming again", WAIT, () -> status.state() == UpstreamState.STREAMING);
         assertEquals(3, a.take(3, WAIT).size(), "the same connection receives frames again");
         assertEquals(3, waiting.take(3, WAIT).size());
-        assertNull(a.violation);
+        assertNull(a.violation());
         assertTrue(status.snapshot().reconnects() >= 1);
     }
 
     @Test
     void reconnectOnRequestKeepsTheClients() throws Exception {
-        StrictClient a = client();
+        ChamberViewer a = client();
         assertEquals(2, a.take(2, WAIT).size());
         int logins = sim.logins();
         proxy.reconnect();
         Await.until("a new upstream login", WAIT, () -> sim.logins() > logins);
         a.frames.clear();
         assertEquals(3, a.take(3, WAIT).size());
-        assertNull(a.violation);
+        assertNull(a.violation());
     }
 
     @Test
     void aClientThatStopsReadingDelaysNobody() throws Exception {
-        SSLSocket stalled = StrictClient.tls(proxy.port(), 4096);
+        SSLSocket stalled = ChamberViewer.tls(proxy.port(), 4096);
         closeables.add(stalled);
         stalled.getOutputStream().write(AuthPacket.encode("bblp", CODE));
-        StrictClient fast = client();
+        ChamberViewer fast = client();
         // 20 frames/s of ~100 KB: the stalled client's socket buffers and backlog fill within seconds
         long sentBefore = sim.framesSent();
         long start = System.nanoTime();
@@ -231,7 +233,7 @@ class ChamberProxyTest {
             long late = fast.receivedNanos.get(number) - sim.sentNanos(number);
             assertTrue(late < TimeUnit.MILLISECONDS.toNanos(1000), "frame delivered late by " + late / 1_000_000 + " ms");
         }
-        assertNull(fast.violation);
+        assertNull(fast.violation());
     }
 
     @Test
@@ -239,12 +241,12 @@ class ChamberProxyTest {
         byte[] random = new byte[80];
         new Random(7).nextBytes(random);
         // 80 random bytes after TLS
-        try (SSLSocket s = StrictClient.tls(proxy.port(), 0)) {
+        try (SSLSocket s = ChamberViewer.tls(proxy.port(), 0)) {
             s.getOutputStream().write(random);
             assertEquals(-1, readAll(s.getInputStream()));
         }
         // half a login, then silence: closed at the login time limit
-        try (SSLSocket s = StrictClient.tls(proxy.port(), 0)) {
+        try (SSLSocket s = ChamberViewer.tls(proxy.port(), 0)) {
             s.getOutputStream().write(AuthPacket.encode("bblp", CODE), 0, 40);
             long start = System.nanoTime();
             assertEquals(-1, readAll(s.getInputStream()));
@@ -268,20 +270,20 @@ class ChamberProxyTest {
             assertEquals(-1, readAll(s.getInputStream()));
         }
         Await.until("all bad peers gone", WAIT, () -> proxy.connections() == 0);
-        StrictClient normal = client();
+        ChamberViewer normal = client();
         assertEquals(3, normal.take(3, WAIT).size());
-        assertNull(normal.violation);
+        assertNull(normal.violation());
     }
 
     @Test
     void repeatedFailuresFromOneAddressAreSlowedDown() throws Exception {
         for (int i = 0; i < 6; i++) {
-            try (SSLSocket s = StrictClient.tls(proxy.port(), 0)) {
+            try (SSLSocket s = ChamberViewer.tls(proxy.port(), 0)) {
                 s.getOutputStream().write(AuthPacket.encode("bblp", "00000000"));
                 readAll(s.getInputStream());
             }
         }
-        try (SSLSocket s = StrictClient.tls(proxy.port(), 0)) {
+        try (SSLSocket s = ChamberViewer.tls(proxy.port(), 0)) {
             s.getOutputStream().write(AuthPacket.encode("bblp", "00000000"));
             long start = System.nanoTime();
             assertEquals(-1, readAll(s.getInputStream()));
@@ -293,8 +295,8 @@ class ChamberProxyTest {
     void atMostMaxClientsTheNextIsClosedAtOnce() throws Exception {
         proxy.close();
         proxy = startProxy(CODE, 2, FAST);
-        StrictClient a = client();
-        StrictClient b = client();
+        ChamberViewer a = client();
+        ChamberViewer b = client();
         Await.until("two clients", WAIT, () -> status.snapshot().clients() == 2);
         try (Socket third = new Socket()) {
             third.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 5000);
@@ -303,20 +305,64 @@ class ChamberProxyTest {
         }
         a.close();
         Await.until("a slot free", WAIT, () -> proxy.connections() == 1);
-        StrictClient c = client();
+        ChamberViewer c = client();
         assertEquals(2, c.take(2, WAIT).size());
         assertEquals(2, b.take(2, WAIT).size());
     }
 
     @Test
+    void idleConnectionsDoNotTakeClientSlots() throws Exception {
+        proxy.close();
+        proxy = startProxy(CODE, 2, ChamberTimings.DEFAULT.withLogin(Duration.ofSeconds(10)));
+        for (int i = 0; i < 4; i++) {
+            idleConnection(InetAddress.getLoopbackAddress());
+        }
+        Await.until("four logins pending", WAIT, () -> proxy.connections() == 4);
+        ChamberViewer a = client();
+        ChamberViewer b = client();
+        assertEquals(2, a.take(2, WAIT).size(), "a client logs in past idle connections that outnumber max-clients");
+        assertEquals(2, b.take(2, WAIT).size());
+        assertEquals(2, status.snapshot().clients());
+    }
+
+    @Test
+    void loginsInProgressAreBoundedPerAddress() throws Exception {
+        proxy.close();
+        proxy = startProxy(CODE, 64, ChamberTimings.DEFAULT.withLogin(Duration.ofSeconds(10)));
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int i = 0; i < Admission.MAX_PENDING_PER_ADDRESS; i++) {
+            idleConnection(loopback);
+        }
+        Await.until("the address's login slots taken", WAIT, () -> proxy.connections() == Admission.MAX_PENDING_PER_ADDRESS);
+        Socket extra = idleConnection(loopback);
+        long start = System.nanoTime();
+        assertEquals(-1, extra.getInputStream().read(), "one more from the same address is closed");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "at once, not at the login time limit");
+        // another address still gets in (all of 127.0.0.0/8 is loopback)
+        ChamberViewer other = ChamberViewer.connect(InetAddress.getByName("127.0.0.2"), proxy.port(), CODE);
+        closeables.add(other);
+        assertEquals(2, other.take(2, WAIT).size());
+    }
+
+    /** A TCP connection from {@code from} to the proxy that never starts TLS. */
+    private Socket idleConnection(InetAddress from) throws IOException {
+        Socket s = new Socket();
+        closeables.add(s);
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 5000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    @Test
     void theCertificateSurvivesARestart() throws Exception {
         Certificate first;
-        try (SSLSocket s = StrictClient.tls(proxy.port(), 0)) {
+        try (SSLSocket s = ChamberViewer.tls(proxy.port(), 0)) {
             first = s.getSession().getPeerCertificates()[0];
         }
         proxy.close();
         proxy = startProxy(CODE, 8, FAST);
-        try (SSLSocket s = StrictClient.tls(proxy.port(), 0)) {
+        try (SSLSocket s = ChamberViewer.tls(proxy.port(), 0)) {
             assertEquals(first, s.getSession().getPeerCertificates()[0]);
         }
     }
@@ -328,16 +374,16 @@ class ChamberProxyTest {
         Await.until("auth rejected", WAIT, () -> status.state() == UpstreamState.AUTH_REJECTED);
         assertTrue(status.snapshot().lastError().contains("access code"));
         assertTrue(!status.snapshot().lastError().contains("99999999"));
-        StrictClient waiting = StrictClient.connect(proxy.port(), "99999999");
+        ChamberViewer waiting = ChamberViewer.connect(proxy.port(), "99999999");
         closeables.add(waiting);
         Await.until("client waits logged in", WAIT, () -> status.snapshot().clients() == 1);
         assertNull(waiting.next(Duration.ofMillis(300)));
-        assertTrue(!waiting.ended);
+        assertTrue(!waiting.ended());
     }
 
     @Test
     void aBrokenFrameIsDroppedAndCountedAndNonsenseMeansReconnect() throws Exception {
-        StrictClient a = client();
+        ChamberViewer a = client();
         assertEquals(2, a.take(2, WAIT).size());
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 0};
         byte[] notJpeg = new byte[FrameHeader.LENGTH + png.length];
@@ -345,6 +391,7 @@ class ChamberProxyTest {
         System.arraycopy(png, 0, notJpeg, FrameHeader.LENGTH, png.length);
         assertTrue(sim.inject(notJpeg));
         Await.until("the bad frame counted", WAIT, () -> proxy.badFrames() == 1);
+        Await.until("the count on the status board", WAIT, () -> status.snapshot().badFrames() == 1);
         assertEquals(1, sim.logins(), "one bad frame is dropped, not a reason to reconnect");
         a.frames.clear();
         assertEquals(3, a.take(3, WAIT).size());
@@ -354,7 +401,8 @@ class ChamberProxyTest {
         Await.until("a new upstream login", WAIT, () -> sim.logins() == 2);
         a.frames.clear();
         assertEquals(3, a.take(3, WAIT).size(), "the client saw a pause, not a disconnect");
-        assertNull(a.violation);
+        assertNull(a.violation());
+        assertEquals(1, status.snapshot().badFrames(), "the count survives the reconnect");
     }
 
     @Test

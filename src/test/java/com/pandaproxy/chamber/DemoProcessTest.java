@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.app.Config;
 import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.FreePort;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,9 +40,9 @@ class DemoProcessTest {
             String ready = read(log).lines().filter(l -> l.contains("Demo ready")).findFirst().orElse(read(log));
             assertTrue(ready.contains("127.0.0.1:" + port) && ready.contains(Config.DEMO_ACCESS_CODE), ready);
 
-            try (StrictClient client = StrictClient.connect(port, Config.DEMO_ACCESS_CODE)) {
+            try (ChamberViewer client = ChamberViewer.connect(port, Config.DEMO_ACCESS_CODE)) {
                 assertEquals(2, client.take(2, Duration.ofSeconds(20)).size());
-                assertNull(client.violation);
+                assertNull(client.violation());
             }
 
             long start = System.nanoTime();

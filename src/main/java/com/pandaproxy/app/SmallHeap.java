@@ -1,0 +1,63 @@
+package com.pandaproxy.app;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * With no heap flags, G1 sizes its heap from the machine's memory (a 24 GB host gives a 388 MB
+ * initial heap), and its young generation grows into it: the proxy's few MB of live data would
+ * sit in a resident set of 150 MB and more. When G1 runs with the default free ratios, this asks
+ * it to keep at most 30 % of the heap free and collects once after start, so the heap shrinks
+ * to a few times the live data and the young generation stays small; G1 still grows the heap
+ * when collections get frequent. Flags given by the user are left alone, and so is any other
+ * collector (the Docker image's serial GC has an explicit small heap).
+ */
+final class SmallHeap {
+    private SmallHeap() {
+    }
+
+    static void apply() {
+        if (heapFlagsGiven()) {
+            return; // and java.management stays unloaded
+        }
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (!vm.getVMOption("UseG1GC").getValue().equals("true") || !isDefault(vm, "MaxHeapFreeRatio")
+                    || !isDefault(vm, "MinHeapFreeRatio") || !isDefault(vm, "MinHeapSize") || !isDefault(vm, "InitialHeapSize")) {
+                return;
+            }
+            vm.setVMOption("MinHeapFreeRatio", "10");
+            vm.setVMOption("MaxHeapFreeRatio", "30");
+            System.gc(); // a full collection is where G1 shrinks the heap to the new ratio
+        } catch (RuntimeException e) {
+            // not HotSpot, or the flags are not manageable: the JVM's own sizing stays
+        }
+    }
+
+    /** Whether the command line or the JVM's option variables choose a collector or size the heap. */
+    private static boolean heapFlagsGiven() {
+        List<String> options = new ArrayList<>(ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()));
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+            String value = System.getenv(variable);
+            if (value != null) {
+                options.addAll(List.of(value.trim().split("\\s+")));
+            }
+        }
+        return sizesHeap(options);
+    }
+
+    /** Whether one of the JVM {@code options} chooses a collector or sizes the heap. */
+    static boolean sizesHeap(List<String> options) {
+        return options.stream().anyMatch(o -> o.startsWith("-Xmx") || o.startsWith("-Xms") || o.startsWith("-Xmn")
+                || o.startsWith("-XX:") && (o.contains("GC") || o.contains("Heap") || o.contains("RAM")));
+    }
+
+    /** Whether the user left {@code flag} alone (the JVM's default or its own choice). */
+    private static boolean isDefault(HotSpotDiagnosticMXBean vm, String flag) {
+        VMOption.Origin origin = vm.getVMOption(flag).getOrigin();
+        return origin == VMOption.Origin.DEFAULT || origin == VMOption.Origin.ERGONOMIC;
+    }
+}
