@@ -10,7 +10,7 @@ import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.RtspProxy;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -109,7 +109,7 @@ public final class RtspBenchmark {
                 Path.of("unused"), 200, null, false);
         ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider()), group,
                 new StatusBoard(CameraType.RTSP), new AuthThrottle());
-        RtspProxy proxy = new RtspProxy(ctx, (context, loop, listener) -> new SyntheticCamera(loop, listener, PooledByteBufAllocator.DEFAULT),
+        RtspProxy proxy = new RtspProxy(ctx, (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's */),
                 RtspProxy.SESSION_TIMEOUT, RtspProxy.DESCRIBE_WAIT);
         proxy.start();
         System.out.println("PORT " + proxy.port() + " " + ctx.tls().provider());
