@@ -5,7 +5,6 @@ import com.pandaproxy.rtsp.rtp.H264Packets;
 import com.pandaproxy.rtsp.rtp.H264Parameters;
 import com.pandaproxy.rtsp.rtp.Rtp;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,15 +20,15 @@ final class KeyframeCache implements JoinCache<RelayPacket> {
     static final int MAX_PACKETS = 2000;
     static final int MAX_BYTES = 4 * 1024 * 1024;
 
-    private final ByteBufAllocator alloc;
+    private final PacketChunks chunks;
     private final List<RelayPacket> packets = new ArrayList<>();
     private H264Parameters parameters = new H264Parameters(List.of(), List.of());
     private int videoTrack = -1;
     private boolean recording;
     private int bytes;
 
-    KeyframeCache(ByteBufAllocator alloc) {
-        this.alloc = alloc;
+    KeyframeCache(PacketChunks chunks) {
+        this.chunks = chunks;
     }
 
     /** The H.264 track and its out-of-band parameter sets (from SDP). */
@@ -45,9 +44,13 @@ final class KeyframeCache implements JoinCache<RelayPacket> {
             recording = true;
             ByteBuf rtp = unit.content();
             if (unit.track() == videoTrack && !parameters.isEmpty() && H264Packets.nalType(Rtp.payload(rtp)) != H264Packets.NAL_SPS) {
-                ByteBuf ps = Rtp.build(alloc, Rtp.payloadType(rtp), false, (Rtp.sequence(rtp) - 1) & 0xFFFF,
+                ByteBuf ps = Rtp.build(chunks.alloc(), Rtp.payloadType(rtp), false, (Rtp.sequence(rtp) - 1) & 0xFFFF,
                         Rtp.timestamp(rtp), Rtp.ssrc(rtp), H264Packets.stapA(parameters.all()));
-                add(new RelayPacket(unit.track(), ps));
+                try {
+                    add(chunks.append(unit.track(), ps));
+                } finally {
+                    ps.release();
+                }
             }
         }
         if (!recording) {

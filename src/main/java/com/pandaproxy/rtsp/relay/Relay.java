@@ -3,6 +3,7 @@ package com.pandaproxy.rtsp.relay;
 import com.pandaproxy.fanout.Fanout;
 import com.pandaproxy.fanout.Sink;
 import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.rtsp.InterleavedEncoder;
 import com.pandaproxy.rtsp.RtpInfo;
 import com.pandaproxy.rtsp.Sdp;
 import com.pandaproxy.rtsp.SdpMedia;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one-to-many RTP relay. Receives the upstream's packets ({@link UpstreamListener}, on its
  * event loop), rewrites each packet once to the proxy's own numbering ({@link TrackClock}),
- * decides whether it is a place a client can start decoding, and publishes it to every client
+ * decides whether it is a place a client can start decoding, copies it once into a shared chunk
+ * already framed for TCP clients ({@link PacketChunks}), and publishes it to every client
  * through one {@link Fanout}. Tracks and clocks survive upstream reconnects as long as the
  * printer describes the same tracks; each upstream session is relayed from its first keyframe
  * on, so clients see one continuous, decodable stream across printer restarts.
@@ -36,6 +38,7 @@ public final class Relay implements UpstreamListener {
 
     private final EventLoop loop;
     private final StatusBoard status;
+    private final PacketChunks chunks;
     private final KeyframeCache cache;
     private final Fanout<RelayPacket> fanout;
     private final List<Promise<Sdp>> waiting = new ArrayList<>();
@@ -54,7 +57,8 @@ public final class Relay implements UpstreamListener {
     public Relay(EventLoop loop, ByteBufAllocator alloc, StatusBoard status) {
         this.loop = loop;
         this.status = status;
-        this.cache = new KeyframeCache(alloc);
+        this.chunks = new PacketChunks(alloc);
+        this.cache = new KeyframeCache(chunks);
         this.fanout = new Fanout<>(loop, cache);
     }
 
@@ -162,10 +166,10 @@ public final class Relay implements UpstreamListener {
     public void packet(int track, boolean rtcp, ByteBuf data) {
         try {
             List<TrackClock> c = clocks;
-            if (rtcp || track < 0 || track >= c.size()) {
+            if (rtcp || track < 0 || track >= c.size() || track > RelayPacket.MAX_TRACK) {
                 return;
             }
-            if (!Rtp.isValid(data)) {
+            if (!Rtp.isValid(data) || data.readableBytes() > InterleavedEncoder.MAX_PAYLOAD) {
                 if (badPackets++ % 1000 == 0) {
                     LOG.info("Dropped a malformed RTP packet from the printer ({} so far)", badPackets);
                 }
@@ -186,7 +190,8 @@ public final class Relay implements UpstreamListener {
             } else {
                 status.bytes(bytes);
             }
-            fanout.publish(new RelayPacket(track, data.retain()), sync);
+            // copied once into the shared chunk, framed for TCP clients
+            fanout.publish(chunks.append(track, data), sync);
             if (!flushScheduled) {
                 // runs after the current read's packets: one flush per client per burst
                 flushScheduled = true;
@@ -241,11 +246,13 @@ public final class Relay implements UpstreamListener {
     /** Detaches every sink and drops the cache (shutdown). */
     public void close() {
         loop.execute(() -> {
+            flushSinks();
             for (Sink<RelayPacket> s : fanout.sinks()) {
                 fanout.remove(s);
             }
             sinks.clear();
             cache.clear();
+            chunks.release();
             waiting.forEach(p -> p.tryFailure(new IllegalStateException("closed")));
             waiting.clear();
         });

@@ -151,12 +151,17 @@ final class ClientSession {
     }
 
     /**
-     * Writes relayed packets of the tracks this client set up, sharing the packet buffer. Packets
-     * of one burst are collected on the relay's loop and handed to the client's loop in one task
-     * with one flush, instead of a task per packet.
+     * Writes relayed packets of the tracks this client set up, sharing the relay's buffers. On the
+     * usual interleaved channels a run of consecutive packets of a burst goes out as one slice of
+     * the relay's chunk (no per-packet header, wrapper or write); on other channels each packet gets
+     * a 4-byte header, and over UDP one datagram. Everything is written and flushed once per burst.
      */
     private final class SessionSink extends RelaySink {
-        private List<Object> pending = new ArrayList<>();
+        private final List<Object> pending = new ArrayList<>();
+        // the run of consecutive frames in one chunk not yet written; run holds one reference to it
+        private ByteBuf run;
+        private int runStart;
+        private int runEnd;
 
         @Override
         protected boolean writable() {
@@ -180,6 +185,11 @@ final class ClientSession {
             int len = rtp.readableBytes();
             packets[track]++;
             octets[track] += len - Rtp.FIXED_HEADER;
+            if (t.tcp() && unit.chunk() != null && t.rtpChannel() == RelayPacket.usualChannel(track)) {
+                extendRun(unit.chunk(), unit.frameOffset(), unit.frameLength());
+                return;
+            }
+            endRun();
             if (t.tcp()) {
                 ByteBuf header = InterleavedEncoder.header(channel.alloc(), t.rtpChannel(), len);
                 pending.add(Unpooled.wrappedBuffer(header, rtp.retainedDuplicate()));
@@ -188,17 +198,38 @@ final class ClientSession {
             }
         }
 
+        private void extendRun(ByteBuf chunk, int offset, int length) {
+            if (chunk == run && offset == runEnd) {
+                runEnd += length;
+                return;
+            }
+            endRun();
+            run = chunk.retain();
+            runStart = offset;
+            runEnd = offset + length;
+        }
+
+        private void endRun() {
+            if (run != null) {
+                // the slice carries (and on release gives back) the reference taken when the run began
+                pending.add(run.slice(runStart, runEnd - runStart));
+                run = null;
+            }
+        }
+
         @Override
         protected void flush() {
+            endRun();
             if (pending.isEmpty()) {
                 return;
             }
-            List<Object> batch = pending;
-            pending = new ArrayList<>(batch.size());
             Channel out = isTcpFast() ? channel : udp.rtp();
             if (out.eventLoop().inEventLoop()) {
-                writeAll(out, batch);
+                writeAll(out, pending);
+                pending.clear();
             } else {
+                List<Object> batch = new ArrayList<>(pending);
+                pending.clear();
                 out.eventLoop().execute(() -> writeAll(out, batch));
             }
         }
@@ -208,8 +239,8 @@ final class ClientSession {
                 batch.forEach(ReferenceCountUtil::release);
                 return;
             }
-            for (Object m : batch) {
-                out.write(m, out.voidPromise());
+            for (int i = 0; i < batch.size(); i++) {
+                out.write(batch.get(i), out.voidPromise());
             }
             out.flush();
         }
