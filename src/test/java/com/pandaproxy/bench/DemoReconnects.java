@@ -160,7 +160,7 @@ final class DemoReconnects {
                         viewer.nextFrame(Duration.ofSeconds(60));
                         received.add(System.nanoTime());
                     }
-                } catch (IOException e) {
+                } catch (IOException | InterruptedException e) {
                     // closed
                 }
             }, "bench-jpeg-viewer");

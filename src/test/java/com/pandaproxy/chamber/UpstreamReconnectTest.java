@@ -13,6 +13,7 @@ import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.SlowToNoticeLink;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
@@ -83,7 +84,7 @@ class UpstreamReconnectTest {
         Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), Tls.defaultProvider());
         proxy = new ChamberProxy(new ProxyContext(config, tls, group, status, new AuthThrottle()), TIMINGS);
         proxy.start();
-        try (StrictClient client = StrictClient.connect(proxy.port(), CODE)) {
+        try (ChamberViewer client = ChamberViewer.connect(proxy.port(), CODE)) {
             assertEquals(2, client.take(2, WAIT).size());
             for (int round = 1; round <= 3; round++) {
                 int connections = sim.connections();
