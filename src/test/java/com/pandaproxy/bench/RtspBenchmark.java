@@ -126,7 +126,7 @@ public final class RtspBenchmark {
         static Child start(Setup setup) throws Exception {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             if (setup.flags().equals("docker")) {
-                command.addAll(ChamberBenchmark.DOCKER_FLAGS);
+                command.addAll(ChamberBenchmark.dockerFlags());
             } else if (!setup.flags().equals("default")) {
                 throw new IllegalArgumentException("--flags: default or docker, not " + setup.flags());
             }
@@ -140,7 +140,7 @@ public final class RtspBenchmark {
                     RtspBenchmark.class.getName(), "proxy"));
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
             if (setup.flags().equals("docker")) {
-                builder.environment().putAll(ChamberBenchmark.DOCKER_ENV);
+                builder.environment().putAll(ChamberBenchmark.dockerEnv());
             }
             Process child = builder.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
