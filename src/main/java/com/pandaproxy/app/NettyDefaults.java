@@ -5,11 +5,11 @@ package com.pandaproxy.app;
  * default only: a {@code -D} given on the command line wins. Measured with the chamber benchmark
  * (BENCHMARKS.md, chamber): together they save several MB of resident memory at no CPU cost.
  */
-final class NettyDefaults {
+public final class NettyDefaults {
     private NettyDefaults() {
     }
 
-    static void apply() {
+    public static void apply() {
         // Netty's allocator JFR events would load and register about 100 JFR classes (≈ 2.5 MB, ~0.1 s of every start)
         setIfAbsent("io.netty.jfr.enabled", "false");
         // frames are allocated once at their exact size and shared; pooling would only keep

@@ -15,11 +15,11 @@ import java.util.List;
  * when collections get frequent. Flags given by the user are left alone, and so is any other
  * collector (the Docker image's serial GC has an explicit small heap).
  */
-final class SmallHeap {
+public final class SmallHeap {
     private SmallHeap() {
     }
 
-    static void apply() {
+    public static void apply() {
         if (heapFlagsGiven()) {
             return; // and java.management stays unloaded
         }

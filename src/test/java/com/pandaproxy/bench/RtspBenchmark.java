@@ -2,6 +2,8 @@ package com.pandaproxy.bench;
 
 import com.pandaproxy.app.CameraMode;
 import com.pandaproxy.app.Config;
+import com.pandaproxy.app.NettyDefaults;
+import com.pandaproxy.app.SmallHeap;
 import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.printer.CameraType;
@@ -58,6 +60,7 @@ public final class RtspBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("proxy")) {
+            NettyDefaults.apply(); // as Main does, before Netty loads: the product's runtime settings
             runProxy();
             return;
         }
@@ -104,14 +107,15 @@ public final class RtspBenchmark {
 
     /** Child mode: the proxy with a synthetic camera on a free port; prints the port and engine, runs until stdin closes. */
     private static void runProxy() throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         Config c = new Config("127.0.0.1", new Secret(CODE), "BENCH", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, 0,
                 Path.of("unused"), 200, null, false);
         ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider()), group,
                 new StatusBoard(CameraType.RTSP), new AuthThrottle());
-        RtspProxy proxy = new RtspProxy(ctx, (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's */),
+        RtspProxy proxy = new RtspProxy(ctx, (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's (the product's allocator type) */),
                 RtspProxy.SESSION_TIMEOUT, RtspProxy.DESCRIBE_WAIT);
         proxy.start();
+        SmallHeap.apply();
         System.out.println("PORT " + proxy.port() + " " + ctx.tls().provider());
         System.out.flush();
         while (System.in.read() >= 0) {
