@@ -22,14 +22,12 @@ import com.pandaproxy.rtsp.rtp.H264Packets;
 import com.pandaproxy.rtsp.rtp.Rtp;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.testutil.FreePort;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.ssl.SslProvider;
@@ -43,35 +41,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole relay: simulated RTSPS printer → RtspUpstream → relay → RTSP server → test clients, on loopback. */
 class RtspProxyEndToEndTest {
     static final String CODE = "13572468";
     static final Duration WAIT = Duration.ofSeconds(15);
-    static EventLoopGroup group;
-    static EventLoopGroup clients;
+    @RegisterExtension
+    static final EventLoops PROXY_LOOPS = new EventLoops(2);
+    @RegisterExtension
+    static final EventLoops CLIENT_LOOPS = new EventLoops(1);
 
     RtspSimulator sim;
     RtspProxy proxy;
     StatusBoard status = new StatusBoard(CameraType.RTSP);
     final List<RtspTestClient> open = new ArrayList<>();
-
-    @BeforeAll
-    static void loops() {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoops() {
-        group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
-        clients.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
-    }
 
     @AfterEach
     void tearDown() {
@@ -87,7 +73,7 @@ class RtspProxyEndToEndTest {
     void start(int printerPort, int maxClients, Duration sessionTimeout, Duration describeWait) throws Exception {
         Config c = new Config("127.0.0.1", new Secret(CODE), "SIM", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, printerPort,
                 Path.of("unused"), maxClients, null, false);
-        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), group, status, new AuthThrottle());
+        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), PROXY_LOOPS.group(), status, new AuthThrottle());
         proxy = new RtspProxy(ctx, RtspUpstream::new, sessionTimeout, describeWait);
         proxy.start();
     }
@@ -98,7 +84,7 @@ class RtspProxyEndToEndTest {
     }
 
     RtspTestClient client(boolean tls, String password, boolean basicOnly) throws Exception {
-        RtspTestClient c = RtspTestClient.connect(clients, proxy.port(), tls, password, basicOnly);
+        RtspTestClient c = RtspTestClient.connect(CLIENT_LOOPS.group(), proxy.port(), tls, password, basicOnly);
         open.add(c);
         return c;
     }

@@ -4,6 +4,7 @@ import static com.pandaproxy.rtsp.server.RtspTestClient.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.app.CameraMode;
 import com.pandaproxy.app.Config;
 import com.pandaproxy.app.Secret;
@@ -20,9 +21,6 @@ import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.FreePort;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.ssl.SslProvider;
@@ -38,11 +36,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server's answers to requests it cannot serve, as the issue lists them: 400 malformed, 404
@@ -52,26 +48,16 @@ import org.junit.jupiter.api.Test;
  */
 class RtspServerBadInputTest {
     static final String CODE = "24681357";
-    static EventLoopGroup group;
-    static EventLoopGroup clients;
+    @RegisterExtension
+    static final EventLoops PROXY_LOOPS = new EventLoops(2);
+    @RegisterExtension
+    static final EventLoops CLIENT_LOOPS = new EventLoops(1);
 
     RtspSimulator sim;
     RtspProxy proxy;
     final StatusBoard status = new StatusBoard(CameraType.RTSP);
     final AuthThrottle throttle = new AuthThrottle();
     final List<RtspTestClient> open = new ArrayList<>();
-
-    @BeforeAll
-    static void loops() {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoops() {
-        group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
-        clients.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
-    }
 
     @AfterEach
     void tearDown() {
@@ -87,7 +73,7 @@ class RtspServerBadInputTest {
     void start(int printerPort, Duration describeWait) throws Exception {
         Config c = new Config("127.0.0.1", new Secret(CODE), "SIM", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, printerPort,
                 Path.of("unused"), 10, null, false);
-        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), group, status, throttle);
+        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), PROXY_LOOPS.group(), status, throttle);
         proxy = new RtspProxy(ctx, RtspUpstream::new, Duration.ofSeconds(60), describeWait);
         proxy.start();
     }
@@ -98,7 +84,7 @@ class RtspServerBadInputTest {
     }
 
     RtspTestClient client() throws Exception {
-        RtspTestClient c = RtspTestClient.connect(clients, proxy.port(), false, CODE, false);
+        RtspTestClient c = RtspTestClient.connect(CLIENT_LOOPS.group(), proxy.port(), false, CODE, false);
         open.add(c);
         return c;
     }
