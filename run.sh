@@ -56,7 +56,13 @@ else
     say "standalone mode"
 fi
 
+# the class-data-sharing archive the image dumps next to the jar (Dockerfile): a smaller JVM
+share=""
+if [ -r "${JAR%.jar}.jsa" ]; then
+    share="-XX:SharedArchiveFile=${JAR%.jar}.jsa"
+fi
+
 # JAVA_OPTS is split into words on purpose; no globbing of its words
 set -f
 # shellcheck disable=SC2086
-exec java ${JAVA_OPTS:-} -jar "$JAR" "$@"
+exec java ${JAVA_OPTS:-} $share -jar "$JAR" "$@"

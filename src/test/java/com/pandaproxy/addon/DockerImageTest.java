@@ -100,6 +100,27 @@ class DockerImageTest {
     }
 
     @Test
+    void classDataSharingArchiveIsDumpedFromAClassListThatStillNamesRealClasses() throws Exception {
+        assertTrue(LINES.contains("COPY src/main/docker/pandaproxy.classlist /app/pandaproxy.classlist"));
+        String dump = LINES.stream().filter(l -> l.contains("-Xshare:dump")).findFirst().orElse("");
+        assertTrue(dump.contains("-XX:SharedClassListFile=/app/pandaproxy.classlist")
+                && dump.contains("-XX:SharedArchiveFile=/app/pandaproxy.jsa") && dump.contains("-cp /app/pandaproxy.jar")
+                && dump.contains("|| {"), "dumped next to the jar, and a JRE that cannot dump still builds: " + dump);
+        assertTrue(Project.text("run.sh").contains("-XX:SharedArchiveFile=${JAR%.jar}.jsa"), "run.sh uses the archive");
+        // renamed or deleted classes would silently fall out of the archive: the list must follow the code
+        List<String> missing = new ArrayList<>();
+        long listed = Project.text("src/main/docker/pandaproxy.classlist").lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("@"))
+                .peek(name -> {
+                    if (ClassLoader.getSystemResource(name.split(" ")[0] + ".class") == null) {
+                        missing.add(name);
+                    }
+                }).count();
+        assertTrue(listed > 1000, "the list holds the proxy's classes: " + listed);
+        assertTrue(missing.isEmpty(), "classes in the list that do not exist (regenerate it, BENCHMARKS.md): " + missing);
+    }
+
+    @Test
     void portsHealthcheckMemoryAndEntrypoint() throws Exception {
         assertTrue(LINES.contains("EXPOSE 322 6000"));
         List<String> health = starting("HEALTHCHECK");
@@ -120,7 +141,7 @@ class DockerImageTest {
         assertTrue(Files.isExecutable(script), "run.sh is executable (git keeps the bit: 100755)");
         String text = Files.readString(script);
         assertTrue(text.startsWith("#!/bin/sh\n"));
-        assertTrue(text.contains("\nexec java ${JAVA_OPTS:-} -jar \"$JAR\" \"$@\"\n"));
+        assertTrue(text.contains("\nexec java ${JAVA_OPTS:-} $share -jar \"$JAR\" \"$@\"\n"));
         for (String bashism : List.of("[[", "function ", "local ", "$'", "<<<", "source ")) {
             assertFalse(text.contains(bashism), "not POSIX sh: " + bashism);
         }

@@ -115,6 +115,17 @@ class RunScriptTest {
     }
 
     @Test
+    void theImagesClassDataSharingArchiveIsUsedWhenItIsThere() throws Exception {
+        Path jar = Files.writeString(tmp.resolve("pandaproxy.jar"), "");
+        Run without = run(Map.of("PANDAPROXY_JAR", jar.toString()), "--demo");
+        assertEquals(List.of("-jar", jar.toString(), "--demo"), without.args());
+        Files.writeString(tmp.resolve("pandaproxy.jsa"), "");
+        Run with = run(Map.of("PANDAPROXY_JAR", jar.toString(), "JAVA_OPTS", "-Xmx16m"), "--demo");
+        assertEquals(List.of("-Xmx16m", "-XX:SharedArchiveFile=" + tmp.resolve("pandaproxy.jsa"), "-jar", jar.toString(), "--demo"),
+                with.args());
+    }
+
+    @Test
     void standaloneWithoutPrinterSettingsFailsClearly() throws Exception {
         Run none = run(Map.of());
         assertEquals(2, none.status());

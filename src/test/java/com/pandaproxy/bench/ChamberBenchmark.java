@@ -65,6 +65,22 @@ public final class ChamberBenchmark {
         return List.of(m.group(1).trim().split("\\s+"));
     }
 
+    /**
+     * The class-data-sharing archive the image dumps next to its jar (Dockerfile) and run.sh
+     * passes to the JVM: made here the same way, from the same class list, for target/pandaproxy.jar.
+     */
+    static List<String> dockerArchive(String jar) throws IOException, InterruptedException {
+        Path archive = Path.of(jar.replaceFirst("\\.jar$", ".jsa"));
+        Files.deleteIfExists(archive);
+        Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:dump",
+                "-XX:SharedClassListFile=src/main/docker/pandaproxy.classlist", "-XX:SharedArchiveFile=" + archive, "-cp", jar)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (dump.waitFor() != 0 || !Files.exists(archive)) {
+            throw new IllegalStateException("cannot dump the class-data sharing archive " + archive);
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive);
+    }
+
     /** The Docker image's MALLOC_ARENA_MAX (fewer glibc malloc arenas), if the Dockerfile sets it. */
     static Map<String, String> dockerEnv() throws IOException {
         Matcher m = Pattern.compile("MALLOC_ARENA_MAX=(\\d+)").matcher(Files.readString(Path.of("Dockerfile")));
@@ -132,6 +148,7 @@ public final class ChamberBenchmark {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (flags.equals("docker")) {
             command.addAll(dockerFlags());
+            command.addAll(dockerArchive(jar)); // as run.sh in the image
         }
         if (engine.equals("jdk")) {
             command.add("-Dio.netty.handler.ssl.noOpenSsl=true");
