@@ -52,6 +52,9 @@ import java.util.regex.Pattern;
  */
 public final class RtspBenchmark {
     private static final String CODE = "24681357";
+    /** Made by the parent, read by each child: a child starts like the product on every start after its first. */
+    private static final Path CERT_DIR = Path.of("target", "bench-rtsp-certificate");
+    private static final String JAR = "target/pandaproxy.jar";
     private static final int WARMUP_MILLIS = 5000;
 
     /** One proxy configuration: JVM flag set and TLS engine. */
@@ -64,6 +67,7 @@ public final class RtspBenchmark {
             runProxy();
             return;
         }
+        ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1");
         List<Integer> counts = List.of(1, 10, 50);
         int seconds = 20;
         List<String> tlsModes = List.of("no", "yes");
@@ -110,7 +114,7 @@ public final class RtspBenchmark {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         Config c = new Config("127.0.0.1", new Secret(CODE), "BENCH", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, 0,
                 Path.of("unused"), 200, null, false);
-        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider()), group,
+        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1"), Tls.defaultProvider()), group,
                 new StatusBoard(CameraType.RTSP), new AuthThrottle());
         RtspProxy proxy = new RtspProxy(ctx, (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's (the product's allocator type) */),
                 RtspProxy.SESSION_TIMEOUT, RtspProxy.DESCRIBE_WAIT);
@@ -131,6 +135,10 @@ public final class RtspBenchmark {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             if (setup.flags().equals("docker")) {
                 command.addAll(ChamberBenchmark.dockerFlags());
+                if (System.getProperty("java.class.path").startsWith(JAR + ":")) {
+                    // the image's class-data-sharing archive applies when the proxy's classes come from the jar
+                    command.addAll(ChamberBenchmark.dockerArchive(JAR));
+                }
             } else if (!setup.flags().equals("default")) {
                 throw new IllegalArgumentException("--flags: default or docker, not " + setup.flags());
             }
