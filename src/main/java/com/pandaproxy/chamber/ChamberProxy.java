@@ -22,8 +22,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +45,6 @@ public final class ChamberProxy implements CameraProxy {
     private final Admission admission;
     private volatile String lastRefusal;
     private Channel server;
-    private ScheduledFuture<?> badFrameReport;
-    private long badFramesReported; // confined to the fan-out's loop
 
     public ChamberProxy(ProxyContext context) {
         this(context, ChamberTimings.DEFAULT);
@@ -77,7 +73,6 @@ public final class ChamberProxy implements CameraProxy {
     public void start() throws Exception {
         Config config = context.config();
         byte[] expectedCode = AuthPacket.field(config.accessCode().reveal());
-        int maxClients = config.maxClients();
         // the printer first: its next frame is on the way while the certificate is still being read
         upstream.start(connection);
         SslContext serverTls = context.tls().server();
@@ -112,16 +107,6 @@ public final class ChamberProxy implements CameraProxy {
         server = bootstrap.bind(config.bindAddress(), config.chamberPort()).syncUninterruptibly().channel();
         LOG.info("Chamber-image proxy listening on {}:{} (TLS, {}), printer camera at {}:{}", config.bindAddress(), port(),
                 context.tls().provider(), config.printerIp(), config.printerChamberPort());
-        // the upstream counts dropped frames on this loop; the status board hears of them within a second
-        badFrameReport = fanout.executor().scheduleAtFixedRate(this::reportBadFrames, 1, 1, TimeUnit.SECONDS);
-    }
-
-    private void reportBadFrames() {
-        long total = upstream.badFrames();
-        if (total > badFramesReported) {
-            context.status().badFrames(total - badFramesReported);
-            badFramesReported = total;
-        }
     }
 
     /** The port clients connect to (the bound one, useful when configured as 0). */
@@ -162,9 +147,6 @@ public final class ChamberProxy implements CameraProxy {
 
     @Override
     public void close() {
-        if (badFrameReport != null) {
-            badFrameReport.cancel(false);
-        }
         if (server != null) {
             server.close().awaitUninterruptibly(300);
         }

@@ -15,10 +15,20 @@ import java.util.List;
 public final class FrameDecoder extends ByteToMessageDecoder {
     static final int MAX_BAD_IN_A_ROW = 3;
 
+    private final Runnable onBadFrame;
     private ByteBuf frame;
     private long badFrames;
     private int badInARow;
     private boolean broken;
+
+    public FrameDecoder() {
+        this(() -> { });
+    }
+
+    /** @param onBadFrame told of each frame dropped because it was not a JPEG image */
+    public FrameDecoder(Runnable onBadFrame) {
+        this.onBadFrame = onBadFrame;
+    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -50,6 +60,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         if (!FrameHeader.isJpeg(done, FrameHeader.LENGTH, done.readableBytes() - FrameHeader.LENGTH)) {
             done.release();
             badFrames++;
+            onBadFrame.run();
             if (++badInARow >= MAX_BAD_IN_A_ROW) {
                 broken = true;
                 throw new ChamberProtocolException(badInARow + " frames in a row are not JPEG images");

@@ -135,10 +135,16 @@ final class Upstream {
         }).awaitUninterruptibly(500);
     }
 
+    /** A frame was dropped because it was not a JPEG image: counted here and on the status. */
+    private void badFrame() {
+        badFrames++;
+        status.badFrames(1);
+    }
+
     /** Frames dropped because they were not JPEG images, over all connections. */
     long badFrames() {
         if (loop.inEventLoop()) {
-            return badFrames + (current == null ? 0 : current.decoder.badFrames());
+            return badFrames;
         }
         return loop.submit(this::badFrames).syncUninterruptibly().getNow();
     }
@@ -165,9 +171,7 @@ final class Upstream {
         if (closed) {
             return;
         }
-        status.state(UpstreamState.CONNECTING);
-        Attempt attempt = new Attempt();
-        current = attempt;
+        Attempt attempt = begin();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(NioSocketChannel.class)
@@ -183,14 +187,20 @@ final class Upstream {
                     }
                 });
         ChannelFuture connected = bootstrap.connect(host, port);
-        attempt.channel = connected.channel();
+        attempt.track(connected.channel());
         connected.addListener(f -> {
             if (!f.isSuccess()) {
                 attempt.fail("cannot connect: " + describe(f.cause()));
             }
         });
-        attempt.channel.closeFuture().addListener(f -> attempt.ended());
-        attempt.watchdog = loop.scheduleAtFixedRate(attempt::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** A new attempt, the current one from now on. */
+    private Attempt begin() {
+        status.state(UpstreamState.CONNECTING);
+        Attempt attempt = new Attempt();
+        current = attempt;
+        return attempt;
     }
 
     /**
@@ -198,14 +208,10 @@ final class Upstream {
      * adds this proxy's handlers after TLS, feeds them the bytes already read, resumes reading.
      */
     private void adopt(Channel channel, ByteBuf received) {
-        status.state(UpstreamState.CONNECTING);
-        Attempt attempt = new Attempt();
-        current = attempt;
-        attempt.channel = channel;
+        Attempt attempt = begin();
         attempt.loginSent = true;
         attempt.addHandlers(channel.pipeline());
-        channel.closeFuture().addListener(f -> attempt.ended());
-        attempt.watchdog = loop.scheduleAtFixedRate(attempt::watch, 1, 1, TimeUnit.SECONDS);
+        attempt.track(channel);
         channel.pipeline().context(SslHandler.class).fireChannelRead(received);
         channel.config().setAutoRead(true);
     }
@@ -242,7 +248,7 @@ final class Upstream {
 
     /** One connection attempt: its channel, decoder and what was seen on it. */
     private final class Attempt {
-        final FrameDecoder decoder = new FrameDecoder();
+        final FrameDecoder decoder = new FrameDecoder(Upstream.this::badFrame);
         final long startedNanos = System.nanoTime();
         Channel channel;
         ScheduledFuture<?> watchdog;
@@ -252,6 +258,13 @@ final class Upstream {
         boolean streaming;
         String error;
         boolean over;
+
+        /** This attempt's connection: it ends when the channel closes, and is watched for frames till then. */
+        void track(Channel ch) {
+            channel = ch;
+            ch.closeFuture().addListener(f -> ended());
+            watchdog = loop.scheduleAtFixedRate(this::watch, 1, 1, TimeUnit.SECONDS);
+        }
 
         /** The handlers after TLS: note any bytes, cut frames, publish them. */
         void addHandlers(ChannelPipeline pipeline) {
@@ -279,7 +292,6 @@ final class Upstream {
         void end() {
             over = true;
             watchdog.cancel(false);
-            badFrames += decoder.badFrames();
             channel.close();
         }
 
@@ -295,7 +307,6 @@ final class Upstream {
             }
             over = true;
             watchdog.cancel(false);
-            badFrames += decoder.badFrames();
             tls.closeOutbound().addListener(f -> ((SocketChannel) channel).shutdownOutput());
             ScheduledFuture<?> deadline = loop.schedule(() -> channel.close(), LEAVE_MILLIS, TimeUnit.MILLISECONDS);
             channel.closeFuture().addListener(f -> deadline.cancel(false));
@@ -308,7 +319,6 @@ final class Upstream {
             }
             over = true;
             watchdog.cancel(false);
-            badFrames += decoder.badFrames();
             current = null;
             if (closed) {
                 return;
