@@ -2,7 +2,6 @@ package com.pandaproxy.rtsp;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -112,16 +111,7 @@ public final class SdpMedia {
                 continue;
             }
             for (String param : v.substring(space + 1).split(";")) {
-                String p = param.trim();
-                if (p.isEmpty()) {
-                    continue;
-                }
-                int eq = p.indexOf('=');
-                if (eq < 0) {
-                    params.put(p.toLowerCase(Locale.ROOT), "");
-                } else {
-                    params.put(p.substring(0, eq).trim().toLowerCase(Locale.ROOT), p.substring(eq + 1).trim());
-                }
+                Parameters.add(params, param);
             }
         }
         return params;

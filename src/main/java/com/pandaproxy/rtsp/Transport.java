@@ -64,16 +64,7 @@ public record Transport(String protocol, Map<String, String> params) {
         }
         Map<String, String> params = new LinkedHashMap<>();
         for (int i = 1; i < parts.length; i++) {
-            String p = parts[i].trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            if (eq < 0) {
-                params.put(p.toLowerCase(Locale.ROOT), "");
-            } else {
-                params.put(p.substring(0, eq).trim().toLowerCase(Locale.ROOT), p.substring(eq + 1).trim());
-            }
+            Parameters.add(params, parts[i]);
         }
         return new Transport(protocol, params);
     }
