@@ -2,20 +2,33 @@ package com.pandaproxy.app;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.management.NotificationEmitter;
 
 /**
  * With no heap flags, G1 sizes its heap from the machine's memory (a 24 GB host gives a 388 MB
- * initial heap), and its young generation grows into it: the proxy's few MB of live data would
- * sit in a resident set of 150 MB and more. When G1 runs with the default free ratios, this asks
- * it to keep at most 30 % of the heap free and collects once after start, so the heap shrinks
- * to a few times the live data and the young generation stays small; G1 still grows the heap
- * when collections get frequent. Flags given by the user are left alone, and so is any other
- * collector (the Docker image's serial GC has an explicit small heap).
+ * initial heap and 4 MB regions), and its young generation grows into it: the proxy's few MB of
+ * live data would sit in a resident set of 150 MB and more. When G1 runs with the default free
+ * ratios, this keeps at most 60 % of the heap free and collects once after start, so the heap
+ * shrinks to a few times the live data (40 MB on that host). Not less: below that the regions G1
+ * never frees (the CDS archive's, the old ones) pass its threshold for concurrent cycles, whose
+ * extra pauses make its sizing policy grow the heap to 200 MB. Should G1 grow it anyway, a heap
+ * over {@link #CEILING} that a collection left three quarters empty is collected once more, at
+ * most once a minute. Flags given by the user are left alone, and so is any other collector (the
+ * Docker image's serial GC has an explicit small heap).
  */
 public final class SmallHeap {
+    static final long CEILING = 64L << 20;
+    private static final long MIN_NANOS_BETWEEN_SHRINKS = TimeUnit.MINUTES.toNanos(1);
+
+    private static long lastShrink = System.nanoTime() - MIN_NANOS_BETWEEN_SHRINKS;
+
     private SmallHeap() {
     }
 
@@ -30,11 +43,30 @@ public final class SmallHeap {
                 return;
             }
             vm.setVMOption("MinHeapFreeRatio", "10");
-            vm.setVMOption("MaxHeapFreeRatio", "30");
+            vm.setVMOption("MaxHeapFreeRatio", "60");
             System.gc(); // a full collection is where G1 shrinks the heap to the new ratio
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) collector).addNotificationListener(
+                        (notification, handback) -> afterCollection(memory.getHeapMemoryUsage()), null, null);
+            }
         } catch (RuntimeException e) {
             // not HotSpot, or the flags are not manageable: the JVM's own sizing stays
         }
+    }
+
+    /** Runs on the JVM's notification thread after every collection. */
+    private static synchronized void afterCollection(MemoryUsage heap) {
+        long now = System.nanoTime();
+        if (worthShrinking(heap) && now - lastShrink >= MIN_NANOS_BETWEEN_SHRINKS) {
+            lastShrink = now;
+            System.gc();
+        }
+    }
+
+    /** Whether a heap that G1 grew is mostly empty right after a collection. */
+    static boolean worthShrinking(MemoryUsage heap) {
+        return heap.getCommitted() > CEILING && heap.getUsed() < heap.getCommitted() / 4;
     }
 
     /** Whether the command line or the JVM's option variables choose a collector or size the heap. */
