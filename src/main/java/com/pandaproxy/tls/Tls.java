@@ -1,12 +1,15 @@
 package com.pandaproxy.tls;
 
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 
 /**
@@ -38,7 +41,13 @@ public final class Tls {
             try {
                 // clients are not asked for certificates; naming a trust manager keeps Netty from loading
                 // the JDK's default one, which parses the whole CA store into the heap (≈ 2 MB)
-                return SslContextBuilder.forServer(new IdentityKeyManager(id))
+                KeyManagerFactory keys = new KeyManagerFactoryWrapper(new IdentityKeyManager(id));
+                if (provider != SslProvider.JDK) {
+                    // BoringSSL takes the key and certificate in its own form: convert them once,
+                    // not in every handshake
+                    keys = new OpenSslCachingX509KeyManagerFactory(keys);
+                }
+                return SslContextBuilder.forServer(keys)
                         .sslProvider(provider)
                         .trustManager(InsecureTrustManagerFactory.INSTANCE)
                         .build();
