@@ -20,6 +20,9 @@ FROM ${BUILD_FROM}
 LABEL org.opencontainers.image.title="PandaProxy" \
       org.opencontainers.image.description="Camera proxy for BambuLab printers"
 
+# netty-tcnative's BoringSSL is built for glibc; musl's dynamic linker resolves it as it is
+# (MuslTlsLibraryTest), so no glibc compatibility package is needed. The start-up log names the
+# TLS engine in use (OPENSSL or JDK).
 RUN apk add --no-cache openjdk17-jre-headless
 
 COPY --from=build /src/target/pandaproxy.jar /app/pandaproxy.jar
