@@ -18,11 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  * library built against glibc. If musl's dynamic linker could not resolve it, Netty would fall
  * back to the JDK's TLS engine without a word but the engine named in the start-up log, and the
  * image's Docker flags (C1 only) make that engine far slower (BENCHMARKS.md). A program built
- * with musl-gcc (Debian's musl 1.2.3; Alpine 3.22 has 1.2.5) opens the x86-64 library from the
- * jar with every symbol bound at once, as the JVM's System.load does.
+ * with musl-gcc (Debian's musl 1.2.3; Alpine 3.22 has 1.2.5) opens the library for this machine's
+ * architecture from the jar with every symbol bound at once, as the JVM's System.load does.
  */
 class MuslTlsLibraryTest {
-    private static final String LIBRARY = "META-INF/native/libnetty_tcnative_linux_x86_64.so";
+    /** The library for this machine's architecture (the jar has x86-64 and aarch64). */
+    private static final String LIBRARY = "META-INF/native/libnetty_tcnative_linux_"
+            + (System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64") + ".so";
     private static final String LOADER = """
             #include <dlfcn.h>
             #include <stdio.h>
@@ -43,9 +45,9 @@ class MuslTlsLibraryTest {
     @Test
     void boringSslLoadsWithMuslsDynamicLinker() throws Exception {
         Path muslGcc = Interop.require("musl-gcc");
-        Path library = dir.resolve("libnetty_tcnative_linux_x86_64.so");
+        Path library = dir.resolve(Path.of(LIBRARY).getFileName().toString());
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(LIBRARY)) {
-            assertNotNull(in, LIBRARY + " is not on the class path (netty-tcnative-boringssl-static linux-x86_64)");
+            assertNotNull(in, LIBRARY + " is not on the class path (netty-tcnative-boringssl-static)");
             Files.copy(in, library);
         }
         Files.writeString(dir.resolve("load.c"), LOADER);
