@@ -16,7 +16,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.OptionalSslHandler;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -81,7 +83,8 @@ public final class RtspServer implements AutoCloseable {
             udp.close();
             throw e;
         }
-        LOG.info("RTSP/RTSPS server on {}:{} (RTP over UDP on ports {}-{})", settings.bindAddress(), port(),
+        LOG.info("RTSP/RTSPS server on {}:{} (TLS, {}; RTP over UDP on ports {}-{})", settings.bindAddress(), port(),
+                settings.ssl() instanceof ReferenceCountedOpenSslContext ? SslProvider.OPENSSL : SslProvider.JDK,
                 udp.rtpPort(), udp.rtcpPort());
     }
 
