@@ -126,7 +126,7 @@ final class DemoReconnects {
     /** The first ON on {@code topic} after an OFF, both after message {@code from}, or null. */
     private static Probe.Received onAfterOff(Probe probe, String topic, int from) {
         boolean off = false;
-        for (Probe.Received r : probe.all.subList(from, probe.all.size())) {
+        for (Probe.Received r : probe.since(from)) {
             if (r.topic().equals(topic)) {
                 if (r.text().equals("OFF")) {
                     off = true;

@@ -121,7 +121,7 @@ class HiveMqBridgeTest {
             printer.board.clientConnected();
         }
         probe.awaitText(t.state("clients"), "20");
-        List<Probe.Received> counts = probe.all.subList(from, probe.all.size()).stream()
+        List<Probe.Received> counts = probe.since(from).stream()
                 .filter(r -> r.topic().equals(t.state("clients"))).toList();
         for (int i = 1; i < counts.size(); i++) {
             long gap = counts.get(i).nanos() - counts.get(i - 1).nanos();
@@ -164,9 +164,9 @@ class HiveMqBridgeTest {
         Await.until("discovery", Probe.WAIT, () -> probe.latest.containsKey(t.discovery("sensor", "clients")));
         int from = probe.all.size();
         probe.publish(t.homeAssistantStatus(), "online");
-        Await.until("discovery sent again", Probe.WAIT, () -> probe.all.subList(from, probe.all.size()).stream()
+        Await.until("discovery sent again", Probe.WAIT, () -> probe.since(from).stream()
                 .anyMatch(r -> r.topic().equals(t.discovery("sensor", "clients"))));
-        Await.until("states sent again", Probe.WAIT, () -> probe.all.subList(from, probe.all.size()).stream()
+        Await.until("states sent again", Probe.WAIT, () -> probe.since(from).stream()
                 .anyMatch(r -> r.topic().equals(t.state("clients"))));
     }
 

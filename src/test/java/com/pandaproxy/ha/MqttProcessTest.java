@@ -95,7 +95,7 @@ class MqttProcessTest {
         long millis = sigterm();
         long exited = System.nanoTime();
         assertTrue(millis <= 2000, "exit took " + millis + " ms");
-        Probe.Received offline = probe.all.subList(before, probe.all.size()).stream()
+        Probe.Received offline = probe.since(before).stream()
                 .filter(r -> r.topic().equals(topics.availability()) && r.text().equals("offline")).findFirst()
                 .orElseThrow(() -> new AssertionError("no offline on " + topics.availability() + ": " + probe.all));
         assertTrue(offline.nanos() <= exited, "offline arrived after the process had exited");

@@ -68,8 +68,17 @@ public final class Probe implements AutoCloseable {
 
     /** Waits until {@code topic} has received {@code expected} after the first {@code from} messages. */
     void awaitTextAfter(int from, String topic, String expected) {
-        Await.until(topic + " = " + expected + " after message " + from, WAIT, () -> all.subList(from, all.size()).stream()
+        Await.until(topic + " = " + expected + " after message " + from, WAIT, () -> since(from).stream()
                 .anyMatch(r -> r.topic().equals(topic) && r.text().equals(expected)));
+    }
+
+    /**
+     * The messages after the first {@code from}, as they are now (a sub-list of the live list would
+     * throw once the next message arrives).
+     */
+    public List<Received> since(int from) {
+        List<Received> now = List.copyOf(all);
+        return now.subList(from, now.size());
     }
 
     /** Index of the first message at or after {@code from} with that topic and text, or -1. */
