@@ -101,10 +101,7 @@ final class Upstream {
             if (leaving != null) {
                 return; // already on the way: the new connection follows the close
             }
-            if (retry != null) {
-                retry.cancel(false);
-                retry = null;
-            }
+            cancelRetry();
             Attempt old = current;
             current = null;
             status.state(UpstreamState.CONNECTING);
@@ -150,10 +147,7 @@ final class Upstream {
     }
 
     private void drop() {
-        if (retry != null) {
-            retry.cancel(false);
-            retry = null;
-        }
+        cancelRetry();
         Attempt old = current;
         current = null;
         if (old != null) {
@@ -163,6 +157,13 @@ final class Upstream {
         leaving = null;
         if (gone != null) {
             gone.channel.close();
+        }
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
         }
     }
 

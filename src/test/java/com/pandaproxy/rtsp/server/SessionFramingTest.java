@@ -90,6 +90,12 @@ class SessionFramingTest {
         return out.toByteArray();
     }
 
+    /** The test keyframe (SPS, IDR start, IDR end) as framed on {@code channel}, numbered from {@code first}. */
+    byte[] keyframe(int channel, int first, long ts) {
+        return concat(expectedFrame(channel, first, 0, ts, false, SPS), expectedFrame(channel, first, 1, ts, false, IDR_START),
+                expectedFrame(channel, first, 2, ts, true, IDR_END));
+    }
+
     /** Everything written to the connection since the last call, and how many writes it took. */
     byte[] drain(EmbeddedChannel ch, int[] writes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -115,12 +121,10 @@ class SessionFramingTest {
         long ts = relay.clock(0).position().lastTs();
 
         int[] writes = {0};
-        assertArrayEquals(concat(expectedFrame(0, first, 0, ts, false, SPS), expectedFrame(0, first, 1, ts, false, IDR_START),
-                expectedFrame(0, first, 2, ts, true, IDR_END)), drain(usual, writes));
+        assertArrayEquals(keyframe(0, first, ts), drain(usual, writes));
         assertEquals(1, writes[0], "one slice of the shared chunk for the whole burst");
         int[] otherWrites = {0};
-        assertArrayEquals(concat(expectedFrame(4, first, 0, ts, false, SPS), expectedFrame(4, first, 1, ts, false, IDR_START),
-                expectedFrame(4, first, 2, ts, true, IDR_END)), drain(other, otherWrites));
+        assertArrayEquals(keyframe(4, first, ts), drain(other, otherWrites));
 
         packet(12000, true, P_SLICE);
         endOfBurst();
@@ -140,8 +144,7 @@ class SessionFramingTest {
         int first = (relay.clock(0).position().lastSeq() - 2) & 0xFFFF;
         long ts = relay.clock(0).position().lastTs();
         play(usual, 0);
-        assertArrayEquals(concat(expectedFrame(0, first, 0, ts, false, SPS), expectedFrame(0, first, 1, ts, false, IDR_START),
-                expectedFrame(0, first, 2, ts, true, IDR_END)), drain(usual, new int[1]));
+        assertArrayEquals(keyframe(0, first, ts), drain(usual, new int[1]));
     }
 
     @Test
