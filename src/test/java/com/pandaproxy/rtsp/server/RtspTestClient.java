@@ -79,7 +79,8 @@ final class RtspTestClient implements AutoCloseable {
                                 if (msg instanceof InterleavedFrame f) {
                                     self[0].packets.add(new Packet(f.channel(), ByteBufUtil.getBytes(f.content()), System.nanoTime()));
                                 } else if (msg instanceof FullHttpResponse r) {
-                                    self[0].responses.add(r.retain());
+                                    // a heap copy: tests need not release what they read
+                                    self[0].responses.add(r.replace(Unpooled.wrappedBuffer(ByteBufUtil.getBytes(r.content()))));
                                 }
                             }
                         });
