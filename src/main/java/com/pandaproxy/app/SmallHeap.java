@@ -24,7 +24,8 @@ import javax.management.NotificationEmitter;
  * Docker image's serial GC has an explicit small heap).
  */
 public final class SmallHeap {
-    static final long CEILING = 64L << 20;
+    /** A heap committed above this that a collection left mostly empty is collected again. */
+    public static final long CEILING = 64L << 20;
     private static final long MIN_NANOS_BETWEEN_SHRINKS = TimeUnit.MINUTES.toNanos(1);
 
     private static long lastShrink = System.nanoTime() - MIN_NANOS_BETWEEN_SHRINKS;
