@@ -1,14 +1,19 @@
 package com.pandaproxy.app;
 
+import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.chamber.ChamberProxy;
-import com.pandaproxy.chamber.ChamberTimings;
-import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.ha.HomeAssistantBridge;
+import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Version;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.DetectionSettings;
 import com.pandaproxy.printer.Printer;
 import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.UpstreamTimings;
+import com.pandaproxy.rtsp.RtspProbe;
 import com.pandaproxy.rtsp.RtspProxy;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.sim.RtspSimulator;
@@ -46,7 +51,7 @@ public final class Application implements AutoCloseable {
     }
 
     public static Application start(Config config) throws Exception {
-        LOG.info("PandaProxy {} starting", Cli.version());
+        LOG.info("PandaProxy {} starting", Version.current());
         SimulatedPrinter simulator = null;
         if (config.demo() != null) {
             if (config.demo().equals("rtsp")) {
@@ -72,9 +77,15 @@ public final class Application implements AutoCloseable {
         Tls tls = new Tls(provider.join(), identity);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
-        ProxyContext context = new ProxyContext(config, tls, group, status, new AuthThrottle());
-        Printer printer = new Printer(context, (type, connection) -> type == CameraType.RTSP ? new RtspProxy(context)
-                : new ChamberProxy(context, ChamberTimings.DEFAULT, connection));
+        ProxyContext context = new ProxyContext(config.printer(), tls, group, status, new AuthThrottle());
+        ChamberProxy.Settings chamber = new ChamberProxy.Settings(config.bindAddress(), config.chamberPort(),
+                config.maxClients(), ChamberProxy.LOGIN_LIMIT);
+        RtspProxy.Settings rtsp = new RtspProxy.Settings(config.bindAddress(), config.rtspPort(), config.maxClients());
+        DetectionSettings detection = new DetectionSettings(config.camera().fixed(), config.dataDir(), ChamberProbe.PROBE,
+                RtspProbe.PROBE);
+        Printer printer = new Printer(context, detection, (type, connection) -> type == CameraType.RTSP
+                ? new RtspProxy(context, rtsp)
+                : new ChamberProxy(context, chamber, UpstreamTimings.CHAMBER, connection), Printer.Settings.DEFAULT);
         try {
             printer.start();
             tls.server(); // a certificate that cannot be read stops the start
@@ -88,16 +99,16 @@ public final class Application implements AutoCloseable {
         }
         if (config.demo() != null && config.camera() == CameraMode.CHAMBER) {
             // the default demo code is a sample value and may be shown; a code the user chose is not
-            String code = config.accessCode().reveal().equals(Config.DEMO_ACCESS_CODE)
-                    ? Config.DEMO_ACCESS_CODE : "(the one given with --access-code)";
+            String code = config.accessCode().reveal().equals(SimulatedPrinter.DEMO_ACCESS_CODE)
+                    ? SimulatedPrinter.DEMO_ACCESS_CODE : "(the one given with --access-code)";
             LOG.info("Demo ready: connect a chamber-image client to 127.0.0.1:{} (or this machine's address), user {}, access code {}",
-                    config.chamberPort(), Config.USERNAME, code);
+                    config.chamberPort(), Bambu.USER, code);
         } else if (config.demo() != null) {
             logDemoUrls(config, config.rtspPort());
         }
         Application app = new Application(config, group, simulator, printer, status);
         if (config.mqtt() != null) {
-            app.mqtt = HomeAssistantBridge.create(config, printer);
+            app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), printer);
             app.mqtt.start(); // returns at once; broker trouble is logged and retried
         }
         return app;
@@ -105,9 +116,10 @@ public final class Application implements AutoCloseable {
 
     /** What to open against the RTSP demo; the code is shown only when it is the built-in demo value. */
     private static void logDemoUrls(Config config, int port) {
-        String code = config.accessCode().reveal().equals(Cli.DEMO_ACCESS_CODE) ? Cli.DEMO_ACCESS_CODE : "<access code>";
-        String rtsp = "rtsp://" + Config.USERNAME + ":" + code + "@127.0.0.1:" + port + "/stream";
-        String rtsps = "rtsps://" + Config.USERNAME + ":" + code + "@127.0.0.1:" + port + "/streaming/live/1";
+        String code = config.accessCode().reveal().equals(SimulatedPrinter.DEMO_ACCESS_CODE)
+                ? SimulatedPrinter.DEMO_ACCESS_CODE : "<access code>";
+        String rtsp = "rtsp://" + Bambu.USER + ":" + code + "@127.0.0.1:" + port + "/stream";
+        String rtsps = "rtsps://" + Bambu.USER + ":" + code + "@127.0.0.1:" + port + Bambu.STREAM_PATH;
         LOG.info("Demo: open the proxy's stream with");
         LOG.info("  ffplay -rtsp_transport tcp \"{}\"", rtsp);
         LOG.info("  ffplay \"{}\"   (RTSPS, the printer's own URL form)", rtsps);

@@ -1,6 +1,9 @@
 package com.pandaproxy.app;
 
 import com.pandaproxy.ha.MqttSettings;
+import com.pandaproxy.net.Version;
+import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.sim.SimulatedPrinter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,12 +18,10 @@ import picocli.CommandLine.Option;
  * {@link #ENV}; a flag wins over the variable. {@link #toConfig()} validates everything and
  * turns mistakes into one {@link ConfigException} sentence naming the option.
  */
-@Command(name = "pandaproxy", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+@Command(name = "pandaproxy", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Camera proxy for BambuLab printers: one connection to the printer, any number of clients.")
 public final class Cli {
-    /** The access code of --demo when none is given: a fixed demo value, not a secret. */
-    public static final String DEMO_ACCESS_CODE = Config.DEMO_ACCESS_CODE;
     /** Option long name → environment variable. */
     static final Map<String, String> ENV = new LinkedHashMap<>();
 
@@ -62,16 +63,16 @@ public final class Cli {
     @Option(names = "--camera", paramLabel = "TYPE", description = "auto, chamber or rtsp (env CAMERA_TYPE, default ${DEFAULT-VALUE}).", defaultValue = "auto")
     String camera;
 
-    @Option(names = "--chamber-port", paramLabel = "PORT", description = "Proxy's chamber-image port (env CHAMBER_PORT, default ${DEFAULT-VALUE}).", defaultValue = "6000")
+    @Option(names = "--chamber-port", paramLabel = "PORT", description = "Proxy's chamber-image port (env CHAMBER_PORT, default ${DEFAULT-VALUE}).", defaultValue = "" + Bambu.CHAMBER_PORT)
     String chamberPort;
 
-    @Option(names = "--printer-chamber-port", paramLabel = "PORT", description = "Printer's chamber-image port (env PRINTER_CHAMBER_PORT, default ${DEFAULT-VALUE}).", defaultValue = "6000")
+    @Option(names = "--printer-chamber-port", paramLabel = "PORT", description = "Printer's chamber-image port (env PRINTER_CHAMBER_PORT, default ${DEFAULT-VALUE}).", defaultValue = "" + Bambu.CHAMBER_PORT)
     String printerChamberPort;
 
     @Option(names = "--rtsp-port", paramLabel = "PORT", description = "Proxy's RTSP/RTSPS port (env RTSP_PORT, default 322; 8554 with --demo).")
     String rtspPort;
 
-    @Option(names = "--printer-rtsp-port", paramLabel = "PORT", description = "Printer's RTSPS port (env PRINTER_RTSP_PORT, default ${DEFAULT-VALUE}).", defaultValue = "322")
+    @Option(names = "--printer-rtsp-port", paramLabel = "PORT", description = "Printer's RTSPS port (env PRINTER_RTSP_PORT, default ${DEFAULT-VALUE}).", defaultValue = "" + Bambu.RTSP_PORT)
     String printerRtspPort;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the TLS key and certificate are kept (env DATA_DIR, default ${DEFAULT-VALUE}).", defaultValue = "./data")
@@ -159,25 +160,33 @@ public final class Cli {
             }
         } else {
             ip = "127.0.0.1";
-            code = code == null || code.isEmpty() ? Config.DEMO_ACCESS_CODE : code;
+            code = code == null || code.isEmpty() ? SimulatedPrinter.DEMO_ACCESS_CODE : code;
             mode = demoMode.equals("rtsp") ? CameraMode.RTSP : CameraMode.CHAMBER;
         }
         validateAccessCode(code);
         if (!ip.matches("[A-Za-z0-9.:%_\\-\\[\\]]{1,253}")) {
             throw new ConfigException("--printer-ip must be a host name or an IP address");
         }
-        int defaultRtsp = demoMode == null ? 322 : 8554;
-        return new Config(ip, new Secret(code), blankToNull(serial), bind.trim(), mode,
-                port("--chamber-port", chamberPort),
-                port("--printer-chamber-port", printerChamberPort),
-                rtspPort == null ? defaultRtsp : port("--rtsp-port", rtspPort),
-                port("--printer-rtsp-port", printerRtspPort),
-                Path.of(dataDir),
-                range("--max-clients", maxClients, 1, 10_000),
-                demoMode,
-                verbose,
-                MqttSettings.parse(mqttUrl, mqttUsername, mqttPassword, discoveryPrefix, mqttTopicPrefix,
-                        snapshotInterval, mqttCaFile, mqttInsecure));
+        int defaultRtsp = demoMode == null ? Bambu.RTSP_PORT : 8554;
+        return Config.builder().printer(ip, code).serial(blankToNull(serial)).camera(mode)
+                .listen(bind.trim(), port("--chamber-port", chamberPort),
+                        rtspPort == null ? defaultRtsp : port("--rtsp-port", rtspPort))
+                .printerPorts(port("--printer-chamber-port", printerChamberPort), port("--printer-rtsp-port", printerRtspPort))
+                .dataDir(Path.of(dataDir))
+                .maxClients(range("--max-clients", maxClients, 1, 10_000))
+                .demo(demoMode)
+                .verbose(verbose)
+                .mqtt(mqtt())
+                .build();
+    }
+
+    private MqttSettings mqtt() throws ConfigException {
+        try {
+            return MqttSettings.parse(mqttUrl, mqttUsername, mqttPassword, discoveryPrefix, mqttTopicPrefix,
+                    snapshotInterval, mqttCaFile, mqttInsecure);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     /** The log level to use, validated. */
@@ -229,16 +238,10 @@ public final class Cli {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"pandaproxy " + version()};
+            return new String[] {"pandaproxy " + Version.current()};
         }
-    }
-
-    /** The version from the jar manifest (the pom's), or "dev" when run from classes. */
-    public static String version() {
-        String v = Cli.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

@@ -1,10 +1,14 @@
 package com.pandaproxy.app;
 
 import com.pandaproxy.ha.MqttSettings;
+import com.pandaproxy.net.Secret;
+import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.printer.PrinterAddress;
 import java.nio.file.Path;
 
 /**
- * The whole configuration, immutable and validated at start ({@link Cli#toConfig()}).
+ * The whole configuration, immutable and validated at start ({@link Cli#toConfig()}); made with
+ * {@link #builder()}.
  *
  * @param demo null, or "chamber"/"rtsp": run against the built-in simulated printer
  * @param mqtt Home Assistant MQTT settings, or null when MQTT is off
@@ -25,22 +29,102 @@ public record Config(
         boolean verbose,
         MqttSettings mqtt) {
 
-    /** A configuration without MQTT (tests, tools). */
-    public Config(String printerIp, Secret accessCode, String serial, String bindAddress, CameraMode camera,
-            int chamberPort, int printerChamberPort, int rtspPort, int printerRtspPort, java.nio.file.Path dataDir,
-            int maxClients, String demo, boolean verbose) {
-        this(printerIp, accessCode, serial, bindAddress, camera, chamberPort, printerChamberPort, rtspPort,
-                printerRtspPort, dataDir, maxClients, demo, verbose, null);
+    /** A configuration with the command line's defaults, to be given at least the printer. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** The user name BambuLab printers expect on every camera protocol. */
-    public static final String USERNAME = "bblp";
+    /** The printer as the proxies and detection see it. */
+    public PrinterAddress printer() {
+        return new PrinterAddress(printerIp, printerChamberPort, printerRtspPort, accessCode);
+    }
 
-    /** The access code of the demo's simulated printer when none is given: a sample value, not a secret. */
-    public static final String DEMO_ACCESS_CODE = "12345678";
-
+    /** The same with another printer address and ports (the demo's simulated printer). */
     public Config withPrinter(String ip, int chamberPort, int rtspPort) {
         return new Config(ip, accessCode, serial, bindAddress, camera, this.chamberPort, chamberPort,
                 this.rtspPort, rtspPort, dataDir, maxClients, demo, verbose, mqtt);
+    }
+
+    /** Builds a {@link Config}; what is not set keeps the command line's default. */
+    public static final class Builder {
+        private String printerIp;
+        private Secret accessCode;
+        private String serial;
+        private String bindAddress = "0.0.0.0";
+        private CameraMode camera = CameraMode.AUTO;
+        private int chamberPort = Bambu.CHAMBER_PORT;
+        private int printerChamberPort = Bambu.CHAMBER_PORT;
+        private int rtspPort = Bambu.RTSP_PORT;
+        private int printerRtspPort = Bambu.RTSP_PORT;
+        private Path dataDir = Path.of("data");
+        private int maxClients = 64;
+        private String demo;
+        private boolean verbose;
+        private MqttSettings mqtt;
+
+        private Builder() {
+        }
+
+        /** The printer's address and LAN access code. */
+        public Builder printer(String ip, String code) {
+            printerIp = ip;
+            accessCode = new Secret(code);
+            return this;
+        }
+
+        /** The printer's chamber-image and RTSPS ports. */
+        public Builder printerPorts(int chamber, int rtsp) {
+            printerChamberPort = chamber;
+            printerRtspPort = rtsp;
+            return this;
+        }
+
+        /** The address the proxy listens on and its chamber-image and RTSP ports (0: any free one). */
+        public Builder listen(String address, int chamber, int rtsp) {
+            bindAddress = address;
+            chamberPort = chamber;
+            rtspPort = rtsp;
+            return this;
+        }
+
+        public Builder serial(String value) {
+            serial = value;
+            return this;
+        }
+
+        public Builder camera(CameraMode value) {
+            camera = value;
+            return this;
+        }
+
+        public Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
+
+        public Builder maxClients(int value) {
+            maxClients = value;
+            return this;
+        }
+
+        public Builder demo(String value) {
+            demo = value;
+            return this;
+        }
+
+        public Builder verbose(boolean value) {
+            verbose = value;
+            return this;
+        }
+
+        public Builder mqtt(MqttSettings value) {
+            mqtt = value;
+            return this;
+        }
+
+        public Config build() {
+            return new Config(printerIp, accessCode, serial, bindAddress, camera, chamberPort, printerChamberPort,
+                    rtspPort, printerRtspPort, dataDir, maxClients, demo, verbose, mqtt);
+        }
     }
 }

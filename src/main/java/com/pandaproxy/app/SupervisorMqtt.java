@@ -2,6 +2,8 @@ package com.pandaproxy.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pandaproxy.net.HostPort;
+import com.pandaproxy.net.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -92,8 +94,7 @@ final class SupervisorMqtt {
             return Answer.problem("the Supervisor's MQTT broker address is not usable");
         }
         boolean tls = data.path("ssl").asBoolean(false);
-        String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        String url = (tls ? "mqtts://" : "mqtt://") + hostPart + ":" + port;
+        String url = (tls ? "mqtts://" : "mqtt://") + HostPort.of(host, port);
         String username = data.path("username").asText("");
         String password = data.path("password").asText("");
         return new Answer(new Broker(url, username.isEmpty() ? null : username,

@@ -1,10 +1,11 @@
 package com.pandaproxy.chamber;
 
-import com.pandaproxy.app.Config;
 import com.pandaproxy.fanout.Fanout;
+import com.pandaproxy.net.HostPort;
 import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.ChamberConnection;
 import com.pandaproxy.printer.ProxyContext;
+import com.pandaproxy.printer.UpstreamTimings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -21,6 +22,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +36,21 @@ public final class ChamberProxy implements CameraProxy {
     /** Per-client backlog: a client above HIGH loses whole frames until it drains below LOW. */
     static final int BACKLOG_LOW = 256 * 1024;
     static final int BACKLOG_HIGH = 512 * 1024;
+    /** A client's time to finish TLS and send its 80-byte login. */
+    public static final Duration LOGIN_LIMIT = Duration.ofSeconds(10);
+    /** A joining client gets the last frame at once only if it is at most this old. */
+    static final Duration JOIN_MAX_AGE = Duration.ofSeconds(3);
+
+    /**
+     * Where clients connect and how many are served.
+     *
+     * @param login a client's time to finish TLS and send its login ({@link #LOGIN_LIMIT})
+     */
+    public record Settings(String bindAddress, int port, int maxClients, Duration login) {
+    }
 
     private final ProxyContext context;
-    private final ChamberTimings timings;
+    private final Settings settings;
     private final Fanout<ByteBuf> fanout;
     private final LatestFrame latest;
     private final Upstream upstream;
@@ -46,33 +60,29 @@ public final class ChamberProxy implements CameraProxy {
     private volatile String lastRefusal;
     private Channel server;
 
-    public ChamberProxy(ProxyContext context) {
-        this(context, ChamberTimings.DEFAULT);
-    }
-
-    public ChamberProxy(ProxyContext context, ChamberTimings timings) {
-        this(context, timings, null);
+    public ChamberProxy(ProxyContext context, Settings settings, UpstreamTimings timings) {
+        this(context, settings, timings, null);
     }
 
     /**
+     * @param timings    the upstream's ({@link UpstreamTimings#CHAMBER})
      * @param connection the detection probe's live connection to the printer, adopted as the
      *                   first upstream connection (its event loop becomes the proxy's), or null
      */
-    public ChamberProxy(ProxyContext context, ChamberTimings timings, ChamberConnection connection) {
+    public ChamberProxy(ProxyContext context, Settings settings, UpstreamTimings timings, ChamberConnection connection) {
         this.context = context;
-        this.timings = timings;
+        this.settings = settings;
         this.connection = connection;
         EventLoop loop = connection != null ? connection.loop() : context.group().next();
-        this.latest = new LatestFrame(timings.joinMaxAge().toNanos(), System::nanoTime);
+        this.latest = new LatestFrame(JOIN_MAX_AGE.toNanos(), System::nanoTime);
         this.fanout = new Fanout<>(loop, latest);
-        this.admission = new Admission(context.config().maxClients());
-        this.upstream = new Upstream(context.config(), context.tls().client(), loop, fanout, context.status(), timings);
+        this.admission = new Admission(settings.maxClients());
+        this.upstream = new Upstream(context.printer(), context.tls().client(), loop, fanout, context.status(), timings);
     }
 
     @Override
     public void start() throws Exception {
-        Config config = context.config();
-        byte[] expectedCode = AuthPacket.field(config.accessCode().reveal());
+        byte[] expectedCode = AuthPacket.field(context.printer().accessCode().reveal());
         // the printer first: its next frame is on the way while the certificate is still being read
         upstream.start(connection);
         SslContext serverTls = context.tls().server();
@@ -95,18 +105,18 @@ public final class ChamberProxy implements CameraProxy {
                         lastRefusal = null;
                         clients.add(ch);
                         SslHandler tls = serverTls.newHandler(ch.alloc());
-                        tls.setHandshakeTimeoutMillis(timings.login().toMillis());
+                        tls.setHandshakeTimeoutMillis(settings.login().toMillis());
                         // each write encrypted as it is: a JPEG is one wrap into one buffer (its 16 KB
                         // records made in one go), not a wrap, a buffer and a promise per 16 KB
                         tls.setWrapDataSize(0);
                         ch.pipeline().addLast("tls", tls)
                                 .addLast("login", new ClientLogin(expectedCode, context.authThrottle(), fanout,
-                                        context.status(), timings.login().toMillis(), admission, address));
+                                        context.status(), settings.login().toMillis(), admission, address));
                     }
                 });
-        server = bootstrap.bind(config.bindAddress(), config.chamberPort()).syncUninterruptibly().channel();
-        LOG.info("Chamber-image proxy listening on {}:{} (TLS, {}), printer camera at {}:{}", config.bindAddress(), port(),
-                context.tls().provider(), config.printerIp(), config.printerChamberPort());
+        server = bootstrap.bind(settings.bindAddress(), settings.port()).syncUninterruptibly().channel();
+        LOG.info("Chamber-image proxy listening on {} (TLS, {}), printer camera at {}", HostPort.of(settings.bindAddress(), port()),
+                context.tls().provider(), HostPort.of(context.printer().host(), context.printer().chamberPort()));
     }
 
     /** The port clients connect to (the bound one, useful when configured as 0). */

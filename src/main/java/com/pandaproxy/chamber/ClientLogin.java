@@ -1,6 +1,6 @@
 package com.pandaproxy.chamber;
 
-import com.pandaproxy.app.Config;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.fanout.Fanout;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.printer.StatusBoard;
@@ -111,7 +111,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             refuse(ctx, e.getMessage());
             return;
         }
-        if (!login.accepts(Config.USERNAME, expectedCode)) {
+        if (!login.accepts(Bambu.USER, expectedCode)) {
             throttle.failed(address);
             refuse(ctx, "wrong user name or access code");
             return;

@@ -1,8 +1,8 @@
 package com.pandaproxy.ha;
 
-import com.pandaproxy.app.Cli;
-import com.pandaproxy.app.Config;
 import com.pandaproxy.net.Backoff;
+import com.pandaproxy.net.Errors;
+import com.pandaproxy.net.Version;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.PrinterStatus;
@@ -81,7 +81,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
         this.control = control;
         this.topics = new Topics(settings.discoveryPrefix(), settings.topicPrefix(), Topics.nodeId(serial, printerAddress));
         String shown = serial != null && !serial.isBlank() ? serial.trim() : printerAddress;
-        this.discovery = new Discovery(topics, "PandaProxy " + shown, Cli.version());
+        this.discovery = new Discovery(topics, "PandaProxy " + shown, Version.current());
         this.executor = Executors.newSingleThreadScheduledExecutor(daemon("mqtt"));
         this.commands = Executors.newSingleThreadExecutor(daemon("mqtt-command"));
         try {
@@ -92,11 +92,6 @@ public final class HomeAssistantBridge implements AutoCloseable {
             throw new IllegalArgumentException("MQTT client for " + settings.brokerUri() + ": " + e.getMessage(), e);
         }
         client.setCallback(new Callback());
-    }
-
-    /** The bridge for a configuration whose {@link Config#mqtt()} is set. */
-    public static HomeAssistantBridge create(Config config, PrinterControl control) {
-        return new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), control);
     }
 
     public Topics topics() {
@@ -190,7 +185,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
         public void connectionLost(Throwable cause) {
             connected = false;
             if (!closed) {
-                run(() -> problem("MQTT connection to " + settings.brokerUri() + " lost (" + reason(cause) + "); reconnecting"));
+                run(() -> problem("MQTT connection to " + settings.brokerUri() + " lost (" + Errors.describe(cause) + "); reconnecting"));
             }
         }
 
@@ -258,7 +253,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
                 }
             });
         } catch (MqttException | RuntimeException e) {
-            problem("MQTT connect to " + settings.brokerUri() + " failed (" + reason(e) + "); retrying");
+            problem("MQTT connect to " + settings.brokerUri() + " failed (" + Errors.describe(e) + "); retrying");
             retryLater();
         }
     }
@@ -287,7 +282,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
             String[] filters = {topics.homeAssistantStatus(), topics.button("reconnect"), topics.button("redetect"), topics.command()};
             client.subscribe(filters, new int[] {1, 1, 1, 1});
         } catch (MqttException e) {
-            LOG.warn("MQTT subscribe failed ({}); commands will not work until the next reconnect", reason(e));
+            LOG.warn("MQTT subscribe failed ({}); commands will not work until the next reconnect", Errors.describe(e));
         }
         // cleanSession and a broker that may have restarted empty: send everything again
         publish(topics.availability(), States.ONLINE.getBytes(StandardCharsets.UTF_8), 1, true);
@@ -432,7 +427,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
                         .waitForCompletion(1000);
             }
         } catch (MqttException e) {
-            LOG.debug("MQTT offline message not confirmed: {}", reason(e));
+            LOG.debug("MQTT offline message not confirmed: {}", Errors.describe(e));
         }
         connected = false;
         try {
@@ -460,7 +455,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
             client.publish(topic, payload, qos, retained);
             return true;
         } catch (MqttException e) {
-            LOG.debug("MQTT publish to {} failed: {}", topic, reason(e));
+            LOG.debug("MQTT publish to {} failed: {}", topic, Errors.describe(e));
             return false;
         }
     }
@@ -482,22 +477,6 @@ public final class HomeAssistantBridge implements AutoCloseable {
                 return "refused the user name or password";
             }
         }
-        return "cannot be reached (" + reason(cause) + ")";
-    }
-
-    /** Paho's text for a failure, which never includes the password. */
-    private static String reason(Throwable cause) {
-        if (cause == null) {
-            return "no reason given";
-        }
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = cause.getMessage();
-        if (root != cause && root.getMessage() != null) {
-            text = text + ": " + root.getMessage();
-        }
-        return text;
+        return "cannot be reached (" + Errors.describe(cause) + ")";
     }
 }

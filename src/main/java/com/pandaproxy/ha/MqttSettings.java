@@ -1,7 +1,7 @@
 package com.pandaproxy.ha;
 
-import com.pandaproxy.app.ConfigException;
-import com.pandaproxy.app.Secret;
+import com.pandaproxy.net.HostPort;
+import com.pandaproxy.net.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -38,10 +38,11 @@ public record MqttSettings(
 
     /**
      * Validates the raw option values; returns null when {@code url} is unset (MQTT off).
-     * Every mistake is one sentence naming the option, without echoing secrets.
+     *
+     * @throws IllegalArgumentException a mistake, one sentence naming the option, without echoing secrets
      */
     public static MqttSettings parse(String url, String username, String password, String discoveryPrefix,
-            String topicPrefix, String snapshotInterval, String caFile, String insecure) throws ConfigException {
+            String topicPrefix, String snapshotInterval, String caFile, String insecure) {
         if (url == null || url.isBlank()) {
             return null;
         }
@@ -49,10 +50,10 @@ public record MqttSettings(
         String user = blankToNull(username);
         Secret pass = password == null || password.isEmpty() ? null : new Secret(password);
         if (pass != null && user == null) {
-            throw new ConfigException("--mqtt-password needs --mqtt-username (MQTT sends no password without a user name)");
+            throw new IllegalArgumentException("--mqtt-password needs --mqtt-username (MQTT sends no password without a user name)");
         }
         if (user != null && (user.length() > 256 || user.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
-            throw new ConfigException("--mqtt-username must be 1 to 256 printable characters");
+            throw new IllegalArgumentException("--mqtt-username must be 1 to 256 printable characters");
         }
         String discovery = topicPrefix("--discovery-prefix", discoveryPrefix);
         String own = topicPrefix("--mqtt-topic-prefix", topicPrefix);
@@ -61,61 +62,61 @@ public record MqttSettings(
         Path ca = blankToNull(caFile) == null ? null : Path.of(caFile.trim());
         boolean tls = brokerUri.startsWith("ssl://");
         if ((ca != null || trustAll) && !tls) {
-            throw new ConfigException((ca != null ? "--mqtt-ca-file" : "--mqtt-insecure")
+            throw new IllegalArgumentException((ca != null ? "--mqtt-ca-file" : "--mqtt-insecure")
                     + " only applies to an ssl:// or mqtts:// --mqtt-url");
         }
         if (ca != null && trustAll) {
-            throw new ConfigException("--mqtt-ca-file and --mqtt-insecure exclude each other: trust a CA file or any certificate");
+            throw new IllegalArgumentException("--mqtt-ca-file and --mqtt-insecure exclude each other: trust a CA file or any certificate");
         }
         if (ca != null && !Files.isReadable(ca)) {
-            throw new ConfigException("--mqtt-ca-file " + ca + " cannot be read");
+            throw new IllegalArgumentException("--mqtt-ca-file " + ca + " cannot be read");
         }
         return new MqttSettings(brokerUri, user, pass, discovery, own, interval, ca, trustAll);
     }
 
     /** tcp/mqtt → {@code tcp://host:port}, ssl/mqtts → {@code ssl://host:port}; default ports 1883 and 8883. */
-    private static String brokerUri(String url) throws ConfigException {
+    private static String brokerUri(String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new ConfigException("--mqtt-url must look like mqtt://host:1883 or mqtts://host:8883");
+            throw new IllegalArgumentException("--mqtt-url must look like mqtt://host:1883 or mqtts://host:8883");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         boolean tls;
         switch (scheme) {
             case "tcp", "mqtt" -> tls = false;
             case "ssl", "mqtts" -> tls = true;
-            default -> throw new ConfigException("--mqtt-url must start with mqtt://, mqtts://, tcp:// or ssl://");
+            default -> throw new IllegalArgumentException("--mqtt-url must start with mqtt://, mqtts://, tcp:// or ssl://");
         }
         if (uri.getRawUserInfo() != null) {
             // the URL may hold a password: say where it goes instead, without repeating the URL
-            throw new ConfigException("--mqtt-url must not contain a user name or password: use --mqtt-username and --mqtt-password");
+            throw new IllegalArgumentException("--mqtt-url must not contain a user name or password: use --mqtt-username and --mqtt-password");
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
-            throw new ConfigException("--mqtt-url needs a broker host name or address, e.g. mqtt://192.168.1.2:1883");
+            throw new IllegalArgumentException("--mqtt-url needs a broker host name or address, e.g. mqtt://192.168.1.2:1883");
         }
         String path = uri.getRawPath();
         if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new ConfigException("--mqtt-url must be only scheme, host and port, e.g. mqtt://192.168.1.2:1883");
+            throw new IllegalArgumentException("--mqtt-url must be only scheme, host and port, e.g. mqtt://192.168.1.2:1883");
         }
         int port = uri.getPort() == -1 ? (tls ? 8883 : 1883) : uri.getPort();
         if (port < 1 || port > 65535) {
-            throw new ConfigException("--mqtt-url port must be from 1 to 65535");
+            throw new IllegalArgumentException("--mqtt-url port must be from 1 to 65535");
         }
-        return (tls ? "ssl://" : "tcp://") + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+        return (tls ? "ssl://" : "tcp://") + HostPort.of(host, port);
     }
 
-    private static String topicPrefix(String option, String value) throws ConfigException {
+    private static String topicPrefix(String option, String value) {
         String v = value == null ? "" : value.trim();
         if (!v.matches(TOPIC_SAFE)) {
-            throw new ConfigException(option + " must be topic levels of letters, digits, '_' or '-' separated by '/', not '" + v + "'");
+            throw new IllegalArgumentException(option + " must be topic levels of letters, digits, '_' or '-' separated by '/', not '" + v + "'");
         }
         return v;
     }
 
-    private static int interval(String value) throws ConfigException {
+    private static int interval(String value) {
         try {
             int n = Integer.parseInt(value.trim());
             if (n >= 0 && n <= 3600) {
@@ -124,10 +125,10 @@ public record MqttSettings(
         } catch (NumberFormatException | NullPointerException e) {
             // reported below
         }
-        throw new ConfigException("--snapshot-interval must be a whole number of seconds from 0 (off) to 3600, not '" + value + "'");
+        throw new IllegalArgumentException("--snapshot-interval must be a whole number of seconds from 0 (off) to 3600, not '" + value + "'");
     }
 
-    private static boolean bool(String option, String value) throws ConfigException {
+    private static boolean bool(String option, String value) {
         String v = value == null ? "false" : value.trim().toLowerCase(Locale.ROOT);
         switch (v) {
             case "", "false", "0", "no", "off" -> {
@@ -136,7 +137,7 @@ public record MqttSettings(
             case "true", "1", "yes", "on" -> {
                 return true;
             }
-            default -> throw new ConfigException(option + " must be true or false, not '" + value + "'");
+            default -> throw new IllegalArgumentException(option + " must be true or false, not '" + value + "'");
         }
     }
 

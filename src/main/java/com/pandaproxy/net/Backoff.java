@@ -25,8 +25,4 @@ public final class Backoff {
     public void reset() {
         attempt = 0;
     }
-
-    public int attempts() {
-        return attempt;
-    }
 }

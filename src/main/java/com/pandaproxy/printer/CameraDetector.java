@@ -1,6 +1,6 @@
 package com.pandaproxy.printer;
 
-import com.pandaproxy.app.Config;
+import com.pandaproxy.net.Errors;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
@@ -18,13 +18,18 @@ public final class CameraDetector {
 
     private final EventLoopGroup group;
     private final SslContext ssl;
-    private final Config config;
+    private final PrinterAddress printer;
+    private final Probe chamber;
+    private final Probe rtsp;
     private final Duration timeout;
 
-    public CameraDetector(ProxyContext context, Duration timeout) {
+    /** With each protocol's {@link Probe} ({@code chamber.ChamberProbe.PROBE}, {@code rtsp.RtspProbe.PROBE}). */
+    public CameraDetector(ProxyContext context, Probe chamber, Probe rtsp, Duration timeout) {
         this.group = context.group();
         this.ssl = context.tls().client();
-        this.config = context.config();
+        this.printer = context.printer();
+        this.chamber = chamber;
+        this.rtsp = rtsp;
         this.timeout = timeout;
     }
 
@@ -55,7 +60,7 @@ public final class CameraDetector {
     }
 
     private Detection detection(ProbeResult chamber, ProbeResult rtsp, ChamberConnection connection) {
-        return new Detection(config.printerIp(), config.printerChamberPort(), chamber, config.printerRtspPort(), rtsp, connection);
+        return new Detection(printer.host(), printer.chamberPort(), chamber, printer.rtspPort(), rtsp, connection);
     }
 
     /** Probes one port, closing the connection; never completes exceptionally. */
@@ -64,16 +69,12 @@ public final class CameraDetector {
     }
 
     private CompletableFuture<ProbeResult> probe(CameraType type, Consumer<ChamberConnection> keeper) {
-        String host = config.printerIp();
-        CompletableFuture<ProbeResult> result = switch (type) {
-            case CHAMBER -> PortProbe.run(group, ssl, host, config.printerChamberPort(),
-                    ChamberProbe.authPacket(Config.USERNAME, config.accessCode().reveal()), ChamberProbe::judge,
-                    ProbeResult.rejected("hung up after the login"), timeout, keeper);
-            case RTSP -> PortProbe.run(group, ssl, host, config.printerRtspPort(),
-                    RtspProbe.options(host, config.printerRtspPort()), RtspProbe::judge,
-                    ProbeResult.mismatch("closed the connection without answering"), timeout, null);
+        Probe probe = switch (type) {
+            case CHAMBER -> chamber;
+            case RTSP -> rtsp;
             case UNKNOWN -> throw new IllegalArgumentException("no port to probe for an unknown camera type");
         };
-        return result.exceptionally(e -> ProbeResult.mismatch(PortProbe.describe(e)));
+        return PortProbe.run(group, ssl, printer, probe, timeout, keeper)
+                .exceptionally(e -> ProbeResult.mismatch(Errors.describe(e)));
     }
 }

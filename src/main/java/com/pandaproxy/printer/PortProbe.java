@@ -1,5 +1,6 @@
 package com.pandaproxy.printer;
 
+import com.pandaproxy.net.Errors;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,9 +16,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,23 +29,18 @@ import java.util.function.Consumer;
 final class PortProbe {
     static final int MAX_ANSWER = 4096;
 
-    /** Judges the answer received so far: a result, or null to wait for more bytes. */
-    interface Judge {
-        ProbeResult judge(ByteBuf answer);
-    }
-
     private PortProbe() {
     }
 
     /**
-     * @param onSilentClose the result when the peer completes TLS, takes the request, and hangs up
-     *                      without a byte (for the chamber port: the access code was rejected)
-     * @param keeper        if not null, a connection found to speak the protocol is not closed but
-     *                      handed to it (paused, before the result completes); else it is closed
+     * @param keeper if not null, a connection found to speak the protocol is not closed but
+     *               handed to it (paused, before the result completes); else it is closed
      */
-    static CompletableFuture<ProbeResult> run(EventLoopGroup group, SslContext ssl, String host, int port,
-            byte[] request, Judge judge, ProbeResult onSilentClose, Duration timeout, Consumer<ChamberConnection> keeper) {
+    static CompletableFuture<ProbeResult> run(EventLoopGroup group, SslContext ssl, PrinterAddress printer, Probe probe,
+            Duration timeout, Consumer<ChamberConnection> keeper) {
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+        String host = printer.host();
+        int port = probe.port().applyAsInt(printer);
         int millis = (int) Math.max(1, timeout.toMillis());
         Bootstrap b = new Bootstrap()
                 .group(group)
@@ -58,20 +51,21 @@ final class PortProbe {
                     protected void initChannel(Channel ch) {
                         SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
                         tls.setHandshakeTimeoutMillis(millis);
-                        ch.pipeline().addLast(tls, new Conversation(result, request, judge, onSilentClose, keeper != null));
+                        ch.pipeline().addLast(tls, new Conversation(result, probe.request().apply(printer), probe,
+                                keeper != null));
                     }
                 });
         ChannelFuture connect;
         try {
             connect = b.connect(host, port);
         } catch (RuntimeException e) {
-            result.complete(ProbeResult.unreachable(describe(e)));
+            result.complete(ProbeResult.unreachable(Errors.describe(e)));
             return result;
         }
         Channel ch = connect.channel();
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                result.complete(ProbeResult.unreachable(describe(f.cause())));
+                result.complete(ProbeResult.unreachable(Errors.describe(f.cause())));
             }
         });
         var deadline = group.next().schedule(() -> result.complete(timedOut(ch, millis)), millis, TimeUnit.MILLISECONDS);
@@ -102,40 +96,21 @@ final class PortProbe {
         return ProbeResult.mismatch("no answer within " + millis / 1000.0 + " s");
     }
 
-    static String describe(Throwable e) {
-        if (e instanceof ConnectException && e.getMessage() != null && e.getMessage().contains("refused")) {
-            return "connection refused";
-        }
-        if (e instanceof io.netty.channel.ConnectTimeoutException) {
-            return "connection timed out";
-        }
-        if (e instanceof NoRouteToHostException) {
-            return "no route to host";
-        }
-        if (e instanceof UnknownHostException) {
-            return "unknown host";
-        }
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
-    }
-
     /** The handler after TLS: sends the request once the handshake is done, then judges the answer. */
     private static final class Conversation extends ChannelInboundHandlerAdapter {
         private final CompletableFuture<ProbeResult> result;
         private final byte[] request;
-        private final Judge judge;
-        private final ProbeResult onSilentClose;
+        private final Probe probe;
         private final boolean keep;
         private ByteBuf answer = Unpooled.buffer(256);
         private boolean handshaken;
         private boolean judged;
         private ChannelHandlerContext ctx;
 
-        Conversation(CompletableFuture<ProbeResult> result, byte[] request, Judge judge, ProbeResult onSilentClose, boolean keep) {
+        Conversation(CompletableFuture<ProbeResult> result, byte[] request, Probe probe, boolean keep) {
             this.result = result;
             this.request = request;
-            this.judge = judge;
-            this.onSilentClose = onSilentClose;
+            this.probe = probe;
             this.keep = keep;
         }
 
@@ -154,7 +129,7 @@ final class PortProbe {
                     handshaken = true;
                     ctx.writeAndFlush(Unpooled.wrappedBuffer(request));
                 } else {
-                    result.complete(ProbeResult.mismatch("TLS handshake failed (" + describe(done.cause()) + ")"));
+                    result.complete(ProbeResult.mismatch("TLS handshake failed (" + Errors.describe(done.cause()) + ")"));
                 }
             }
             ctx.fireUserEventTriggered(evt);
@@ -177,7 +152,7 @@ final class PortProbe {
             if (judged) {
                 return;
             }
-            ProbeResult verdict = judge.judge(answer.duplicate());
+            ProbeResult verdict = probe.judge().apply(answer.duplicate());
             if (verdict == null && answer.readableBytes() >= MAX_ANSWER) {
                 verdict = ProbeResult.mismatch("unexpected answer");
             }
@@ -195,7 +170,7 @@ final class PortProbe {
             if (!handshaken) {
                 result.complete(ProbeResult.mismatch("closed the connection during the TLS handshake"));
             } else if (answer.writerIndex() == 0) {
-                result.complete(onSilentClose);
+                result.complete(probe.silentClose());
             } else {
                 result.complete(ProbeResult.mismatch("closed the connection after a partial answer"));
             }
@@ -210,9 +185,9 @@ final class PortProbe {
             // handshake failures also arrive as the completion event; the first result wins.
             // A reset right after the request counts as hanging up without a byte.
             if (handshaken && answer.writerIndex() == 0 && cause instanceof java.io.IOException) {
-                result.complete(onSilentClose);
+                result.complete(probe.silentClose());
             } else {
-                result.complete(ProbeResult.mismatch((handshaken ? "" : "TLS: ") + describe(cause)));
+                result.complete(ProbeResult.mismatch((handshaken ? "" : "TLS: ") + Errors.describe(cause)));
             }
             ctx.close();
         }

@@ -1,6 +1,5 @@
 package com.pandaproxy.printer;
 
-import com.pandaproxy.app.CameraMode;
 import com.pandaproxy.net.Backoff;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +44,6 @@ public final class Printer implements PrinterControl, AutoCloseable {
                 Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofSeconds(1));
     }
 
-    private final ProxyContext context;
     private final ProxyFactory factory;
     private final Settings settings;
     private final StatusBoard board;
@@ -67,27 +64,13 @@ public final class Printer implements PrinterControl, AutoCloseable {
     private ScheduledFuture<?> next;
     private String lastNote;
 
-    public Printer(ProxyContext context, ProxyFactory factory) {
-        this(context, factory, Settings.DEFAULT);
-    }
-
-    /** With proxies that always open their own upstream connection (tests with stand-in proxies). */
-    public Printer(ProxyContext context, Function<CameraType, CameraProxy> factory, Settings settings) {
-        this(context, ProxyFactory.connectingAnew(factory), settings);
-    }
-
-    public Printer(ProxyContext context, ProxyFactory factory, Settings settings) {
-        this.context = context;
+    public Printer(ProxyContext context, DetectionSettings detection, ProxyFactory factory, Settings settings) {
         this.factory = factory;
         this.settings = settings;
         this.board = context.status();
-        this.detector = new CameraDetector(context, settings.probeTimeout());
-        this.store = new CameraTypeStore(context.config().dataDir());
-        this.fixed = switch (context.config().camera()) {
-            case CHAMBER -> CameraType.CHAMBER;
-            case RTSP -> CameraType.RTSP;
-            case AUTO -> null;
-        };
+        this.detector = new CameraDetector(context, detection.chamber(), detection.rtsp(), settings.probeTimeout());
+        this.store = new CameraTypeStore(detection.dataDir());
+        this.fixed = detection.fixed();
         this.backoff = new Backoff(settings.minBackoff().toMillis(), settings.maxBackoff().toMillis());
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "printer");
@@ -98,7 +81,7 @@ public final class Printer implements PrinterControl, AutoCloseable {
 
     /**
      * Opens the configured or remembered type's proxy at once (a port that cannot be bound is
-     * thrown here) and, with {@link CameraMode#AUTO}, starts detecting.
+     * thrown here) and, unless the type is fixed, starts detecting.
      */
     public void start() throws Exception {
         Optional<CameraType> initial = fixed != null ? Optional.of(fixed) : store.load();

@@ -1,16 +1,16 @@
 package com.pandaproxy.printer;
 
-import com.pandaproxy.app.Config;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.tls.Tls;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * What a {@link CameraProxy} needs from the program: configuration, TLS contexts, the shared
- * event loops, the status it reports into, and the per-address login throttle.
+ * What a {@link CameraProxy} needs from the program: the printer, TLS contexts, the shared event
+ * loops, the status it reports into, and the per-address login throttle. Each proxy takes its own
+ * settings (port, client limit) besides.
  */
 public record ProxyContext(
-        Config config,
+        PrinterAddress printer,
         Tls tls,
         EventLoopGroup group,
         StatusBoard status,

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * are cheap (no listener call per frame); listeners are told about state, client-count,
  * type and error changes. Rates are computed over the last {@value #WINDOW_SECONDS} seconds.
  */
-public final class StatusBoard {
+public final class StatusBoard implements UpstreamLifecycle.Observer {
     static final int WINDOW_SECONDS = 5;
 
     private final Clock clock;
@@ -45,10 +45,6 @@ public final class StatusBoard {
         listeners.add(listener);
     }
 
-    public void removeListener(Consumer<PrinterStatus> listener) {
-        listeners.remove(listener);
-    }
-
     public void cameraType(CameraType type) {
         synchronized (this) {
             if (cameraType == type) {
@@ -59,7 +55,8 @@ public final class StatusBoard {
         fire();
     }
 
-    /** Upstream state change; a change to CONNECTING after a previous stream counts as a reconnect. */
+    /** Upstream state change; a change to STREAMING after a previous stream counts as a reconnect. */
+    @Override
     public void state(UpstreamState newState) {
         synchronized (this) {
             if (state == newState) {
@@ -84,6 +81,7 @@ public final class StatusBoard {
     }
 
     /** Last upstream error; must never contain a secret. */
+    @Override
     public void error(String message) {
         synchronized (this) {
             if (message == null ? lastError == null : message.equals(lastError)) {

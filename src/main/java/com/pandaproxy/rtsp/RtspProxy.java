@@ -1,6 +1,6 @@
 package com.pandaproxy.rtsp;
 
-import com.pandaproxy.app.Config;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.rtsp.auth.ServerAuthenticator;
@@ -23,23 +23,34 @@ public final class RtspProxy implements CameraProxy {
     public static final Duration DESCRIBE_WAIT = Duration.ofSeconds(5);
     static final String REALM = "PandaProxy";
 
+    /**
+     * Where clients connect and how they are served.
+     *
+     * @param sessionTimeout a client session without a request or RTCP for this long is closed ({@link #SESSION_TIMEOUT})
+     * @param describeWait   DESCRIBE/SETUP wait this long for a connecting upstream before 503 ({@link #DESCRIBE_WAIT})
+     */
+    public record Settings(String bindAddress, int port, int maxClients, Duration sessionTimeout, Duration describeWait) {
+        public Settings(String bindAddress, int port, int maxClients) {
+            this(bindAddress, port, maxClients, SESSION_TIMEOUT, DESCRIBE_WAIT);
+        }
+    }
+
     private final Relay relay;
     private final RtspServer server;
     private final Upstream upstream;
 
-    public RtspProxy(ProxyContext context) {
-        this(context, RtspUpstream::new, SESSION_TIMEOUT, DESCRIBE_WAIT);
+    public RtspProxy(ProxyContext context, Settings settings) {
+        this(context, settings, RtspUpstream::new);
     }
 
-    /** For tests: another upstream (e.g. a double feeding packets), shorter timeouts. */
-    public RtspProxy(ProxyContext context, Upstream.Factory upstreams, Duration sessionTimeout, Duration describeWait) {
-        Config config = context.config();
+    /** For tests: another upstream (e.g. a double feeding packets). */
+    public RtspProxy(ProxyContext context, Settings settings, Upstream.Factory upstreams) {
         EventLoop loop = context.group().next();
         // the channels' allocator: one buffer pool for packets and sockets (a second pool costs ~3 MB RSS)
         this.relay = new Relay(loop, ByteBufAllocator.DEFAULT, context.status());
-        ServerAuthenticator auth = new ServerAuthenticator(REALM, Config.USERNAME, config.accessCode().reveal());
-        this.server = new RtspServer(new RtspServer.Settings(config.bindAddress(), config.rtspPort(),
-                context.tls().server(), auth, context.authThrottle(), config.maxClients(), sessionTimeout, describeWait),
+        ServerAuthenticator auth = new ServerAuthenticator(REALM, Bambu.USER, context.printer().accessCode().reveal());
+        this.server = new RtspServer(new RtspServer.Settings(settings.bindAddress(), settings.port(), context.tls().server(),
+                auth, context.authThrottle(), settings.maxClients(), settings.sessionTimeout(), settings.describeWait()),
                 context.group(), relay, context.status());
         this.upstream = upstreams.create(context, loop, relay);
     }

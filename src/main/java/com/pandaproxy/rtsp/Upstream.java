@@ -9,9 +9,8 @@ import io.netty.channel.EventLoop;
  * state (and errors, never containing a secret) to the {@link ProxyContext#status()} board. Frame,
  * byte and client counts are reported by the relay, not by the upstream.
  *
- * <p>The implementation lives in {@code com.pandaproxy.rtsp.upstream.RtspUpstream} with a constructor
- * {@code (ProxyContext, EventLoop, UpstreamListener)}, so that {@code RtspProxy} uses
- * {@code RtspUpstream::new} as its {@link Factory}.
+ * <p>The implementation is {@link RtspUpstream} ({@code RtspUpstream::new} is {@code RtspProxy}'s
+ * {@link Factory}).
  */
 public interface Upstream extends AutoCloseable {
     /** Starts connecting (returns at once). */

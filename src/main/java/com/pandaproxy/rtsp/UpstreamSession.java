@@ -1,6 +1,9 @@
 package com.pandaproxy.rtsp;
 
-import com.pandaproxy.app.Cli;
+import com.pandaproxy.net.Errors;
+import com.pandaproxy.net.Version;
+import com.pandaproxy.printer.UpstreamLifecycle;
+import com.pandaproxy.printer.UpstreamLifecycle.Connection;
 import com.pandaproxy.rtsp.auth.ClientAuthenticator;
 import com.pandaproxy.rtsp.rtp.Rtp;
 import io.netty.buffer.ByteBuf;
@@ -28,38 +31,20 @@ import java.util.concurrent.TimeUnit;
  * The RTSP conversation with the printer on one TLS connection: OPTIONS, DESCRIBE, SETUP of
  * every track over TCP-interleaved channels, PLAY, then keepalives; answers 401 (Basic/Digest,
  * stale nonces) and same-server redirects in place. Packets go to the {@link UpstreamListener};
- * how the session ended goes to its {@link RtspUpstream} exactly once. Runs on the channel's loop.
+ * PLAY starts the watchdog and RTP counts as alive; failures end the {@link Connection} with one
+ * sentence (never a secret). Runs on the channel's loop.
  */
-final class UpstreamSession extends ChannelInboundHandlerAdapter {
+final class UpstreamSession extends ChannelInboundHandlerAdapter implements UpstreamLifecycle.Session {
     static final long RESPONSE_TIMEOUT_MILLIS = 10_000;
     /** A new challenge is answered at most this often per request (stale nonces), then it is a refusal. */
     static final int MAX_AUTH_ATTEMPTS = 3;
     static final int MAX_REDIRECTS = 3;
-    private static final String USER_AGENT = "PandaProxy/" + Cli.version();
-
-    /**
-     * Why a session ended. The reason is for logs and the status board (never a secret); a
-     * redirect to another server carries its URL and the redirects followed so far.
-     */
-    record End(Kind kind, String reason, String redirect, int redirects) {
-        enum Kind { FAILED, AUTH_REJECTED, REDIRECT, RECONNECT, CLOSED }
-
-        static End failed(String reason) {
-            return new End(Kind.FAILED, reason, null, 0);
-        }
-
-        static End reconnect() {
-            return new End(Kind.RECONNECT, "reconnect requested", null, 0);
-        }
-
-        static End closed() {
-            return new End(Kind.CLOSED, "closed", null, 0);
-        }
-    }
+    private static final String USER_AGENT = "PandaProxy/" + Version.current();
 
     private enum Step { OPTIONS, DESCRIBE, SETUP, PLAY, KEEPALIVE, TEARDOWN }
 
     private final RtspUpstream owner;
+    private final Connection connection;
     private final UpstreamListener listener;
     private final ClientAuthenticator auth;
     private final int[] channelTrack = new int[256];
@@ -81,32 +66,16 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
     private String session;
     private int sessionTimeoutSeconds = SessionHeader.DEFAULT_TIMEOUT;
     private boolean described;
-    private boolean playing;
-    private boolean ended;
-    private boolean tearingDown;
-    /** Set by {@link #leave}: how the session ends, told to the owner once the connection has closed. */
-    private End leaving;
 
-    UpstreamSession(RtspUpstream owner, UpstreamListener listener, String url, int redirects, String user, String password) {
+    UpstreamSession(RtspUpstream owner, Connection connection, UpstreamListener listener, String url, int redirects,
+            String user, String password) {
         this.owner = owner;
+        this.connection = connection;
         this.listener = listener;
         this.url = url;
         this.redirects = redirects;
         this.auth = new ClientAuthenticator(user, password);
         Arrays.fill(channelTrack, -1);
-    }
-
-    boolean described() {
-        return described;
-    }
-
-    boolean playing() {
-        return playing;
-    }
-
-    /** The URL now in use (after any same-server redirect), to start from on the next connection. */
-    String url() {
-        return url;
     }
 
     @Override
@@ -120,7 +89,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             if (e.isSuccess()) {
                 send(Step.OPTIONS, RtspMethods.OPTIONS, url);
             } else {
-                end(End.failed("TLS handshake with the printer failed: " + describe(e.cause())));
+                connection.fail("TLS handshake with the printer failed: " + Errors.describe(e.cause()));
             }
             return;
         }
@@ -129,22 +98,22 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (ended) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
         if (msg instanceof InterleavedFrame frame) {
-            if (tearingDown) {
-                frame.release(); // the relay has been told nothing more comes
+            if (connection.over()) {
+                frame.release(); // ending: the relay expects nothing more
             } else {
                 packet(frame);
             }
             return;
         }
+        if (connection.over() && step != Step.TEARDOWN) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         try {
             if (msg instanceof FullHttpResponse response) {
                 if (response.decoderResult().isFailure()) {
-                    end(End.failed("malformed RTSP answer from the printer"));
+                    connection.fail("malformed RTSP answer from the printer");
                 } else {
                     response(response);
                 }
@@ -172,7 +141,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
-        owner.rtpReceived();
+        connection.alive();
         listener.packet(t, false, data);
     }
 
@@ -194,7 +163,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             if (++authAttempts <= MAX_AUTH_ATTEMPTS && auth.challenged(challenges)) {
                 resend(answered, uri);
             } else {
-                end(new End(End.Kind.AUTH_REJECTED, "the printer refused the access code (401 Unauthorized)", null, 0));
+                connection.rejected("the printer refused the access code (401 Unauthorized)");
             }
             return;
         }
@@ -219,11 +188,11 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
                 try {
                     sdp = Sdp.parse(r.content().toString(StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
-                    end(End.failed("the printer sent a malformed SDP: " + e.getMessage()));
+                    connection.fail("the printer sent a malformed SDP: " + e.getMessage());
                     return;
                 }
                 if (sdp.media().isEmpty()) {
-                    end(End.failed("the printer's SDP has no media"));
+                    connection.fail("the printer's SDP has no media");
                     return;
                 }
                 base = RtspUrls.base(uri, r.headers().get(RtspHeaderNames.CONTENT_BASE),
@@ -247,8 +216,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
                 if (!ok(r, answered)) {
                     return;
                 }
-                playing = true;
-                owner.playing();
+                connection.watch(); // from now on, no RTP for a while means a hung session
                 scheduleKeepalive();
             }
             case KEEPALIVE -> {
@@ -256,7 +224,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
                     getParameterWorks = false; // the printer does not do GET_PARAMETER: OPTIONS from now on
                     keepalive();
                 } else if (code == 454) {
-                    end(End.failed("the printer forgot the session (454 Session Not Found)"));
+                    connection.fail("the printer forgot the session (454 Session Not Found)");
                 }
             }
             case TEARDOWN -> ctx.close();
@@ -267,7 +235,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         if (r.status().code() / 100 == 2) {
             return true;
         }
-        end(End.failed("the printer answered " + answered + " with " + r.status().code() + " " + r.status().reasonPhrase()));
+        connection.fail("the printer answered " + answered + " with " + r.status().code() + " " + r.status().reasonPhrase());
         return false;
     }
 
@@ -275,7 +243,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         SdpMedia media = sdp.media().get(track);
         String control = media.control().orElse(sdp.media().size() == 1 ? "*" : null);
         if (control == null) {
-            end(End.failed("the printer's SDP has several media without control URLs"));
+            connection.fail("the printer's SDP has several media without control URLs");
             return;
         }
         FullHttpRequest req = request(RtspMethods.SETUP, RtspUrls.resolve(base, control));
@@ -293,7 +261,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
                 sessionTimeoutSeconds = h.timeoutOrDefault();
             }
             if (session == null) {
-                end(End.failed("the printer's SETUP answer has no Session"));
+                connection.fail("the printer's SETUP answer has no Session");
                 return false;
             }
             int rtp = 2 * track;
@@ -314,7 +282,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             channelRtcp[rtcp] = true;
             return true;
         } catch (IllegalArgumentException e) {
-            end(End.failed("the printer's SETUP answer is malformed: " + e.getMessage()));
+            connection.fail("the printer's SETUP answer is malformed: " + e.getMessage());
             return false;
         }
     }
@@ -326,11 +294,11 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
     private void redirect(Step answered, FullHttpResponse r) {
         String location = r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.LOCATION);
         if (location == null || !RtspUrls.isAbsolute(location.trim())) {
-            end(End.failed("the printer answered " + answered + " with a redirect without a usable Location"));
+            connection.fail("the printer answered " + answered + " with a redirect without a usable Location");
             return;
         }
         if (++redirects > MAX_REDIRECTS) {
-            end(End.failed("the printer redirected more than " + MAX_REDIRECTS + " times"));
+            connection.fail("the printer redirected more than " + MAX_REDIRECTS + " times");
             return;
         }
         String target = RtspUrls.withoutUserInfo(location.trim());
@@ -339,15 +307,17 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
                 throw new IllegalArgumentException("no host");
             }
         } catch (IllegalArgumentException e) {
-            end(End.failed("the printer redirected to an unusable URL"));
+            connection.fail("the printer redirected to an unusable URL");
             return;
         }
         if (!authority(target).equalsIgnoreCase(authority(url))) {
-            end(new End(End.Kind.REDIRECT, "redirected to another server", target, redirects));
+            owner.redirected(target, redirects);
+            connection.again();
             return;
         }
         if (answered == Step.OPTIONS || answered == Step.DESCRIBE) {
             url = target;
+            owner.moved(target);
         }
         resend(answered, target);
     }
@@ -377,35 +347,25 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
     }
 
     private void keepalive() {
-        if (ended || step != null) {
+        if (connection.over() || step != null) {
             return; // an answer is still outstanding (its own timeout ends the session)
         }
         send(Step.KEEPALIVE, getParameterWorks ? RtspMethods.GET_PARAMETER : RtspMethods.OPTIONS, aggregateUrl());
     }
 
-    /**
-     * Ends the session politely: TEARDOWN (or a plain close before SETUP), and the owner hears
-     * {@code why} only once the connection has closed, so the printer has let its one viewer go
-     * before anyone connects again. The connection is closed after {@code graceMillis} regardless.
-     */
-    void leave(End why, long graceMillis) {
-        if (ended || leaving != null) {
-            return;
-        }
-        leaving = why;
-        if (ctx == null) {
-            end(why);
-            return;
-        }
-        ctx.channel().closeFuture().addListener(f -> end(why));
-        ScheduledFuture<?> deadline = ctx.executor().schedule(() -> ctx.close(), graceMillis, TimeUnit.MILLISECONDS);
-        ctx.channel().closeFuture().addListener(f -> deadline.cancel(false));
-        tearingDown = true;
-        if (session != null && ctx.channel().isActive()) {
+    /** TEARDOWN (or a plain close before SETUP); the lifecycle waits for the printer's close. */
+    @Override
+    public void leave() {
+        if (session != null) {
             send(Step.TEARDOWN, RtspMethods.TEARDOWN, aggregateUrl());
         } else {
             ctx.close();
         }
+    }
+
+    @Override
+    public String silent() {
+        return "no video from the printer";
     }
 
     private void send(Step s, HttpMethod method, String uri) {
@@ -436,11 +396,11 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         step = s;
         pendingUri = req.uri();
         cancelResponseTimeout();
-        responseTimeout = ctx.executor().schedule(() -> end(End.failed("the printer did not answer " + s + " within "
-                + RESPONSE_TIMEOUT_MILLIS / 1000 + " s")), RESPONSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        responseTimeout = ctx.executor().schedule(() -> connection.fail("the printer did not answer " + s + " within "
+                + RESPONSE_TIMEOUT_MILLIS / 1000 + " s"), RESPONSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         ctx.writeAndFlush(req).addListener(f -> {
             if (!f.isSuccess()) {
-                end(End.failed("cannot send to the printer: " + describe(f.cause())));
+                connection.fail("cannot send to the printer: " + Errors.describe(f.cause()));
             }
         });
     }
@@ -460,38 +420,19 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        end(End.failed(step == Step.TEARDOWN ? "closed" : "the printer closed the connection"));
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        end(End.failed("connection to the printer failed: " + describe(cause)));
+        connection.fail("connection to the printer failed: " + Errors.describe(cause));
     }
 
-    /**
-     * Ends the session once: stops timers, closes the connection, tells the owner why (after
-     * {@link #leave}: its reason, once the connection has closed).
-     */
-    void end(End why) {
-        if (ended) {
-            return;
-        }
-        ended = true;
+    /** However the session ended: timers stopped, and the relay told if it had heard of it. */
+    @Override
+    public void ended() {
         cancelResponseTimeout();
         if (keepaliveTimer != null) {
             keepaliveTimer.cancel(false);
         }
-        if (ctx == null) {
-            owner.sessionEnded(this, leaving != null ? leaving : why);
-            return;
-        }
-        ctx.close();
-        if (leaving != null) {
-            End result = leaving;
-            ctx.channel().closeFuture().addListener(f -> owner.sessionEnded(this, result));
-        } else {
-            owner.sessionEnded(this, why);
+        if (described) {
+            listener.disconnected();
         }
     }
 
@@ -508,13 +449,4 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         return url.substring(start, slash < 0 ? url.length() : slash);
     }
 
-    /** An exception as text for logs: class and message, with the cause chain's root. */
-    static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root.getMessage();
-        return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
-    }
 }

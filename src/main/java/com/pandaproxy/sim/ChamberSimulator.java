@@ -1,9 +1,9 @@
 package com.pandaproxy.sim;
 
-import com.pandaproxy.app.Config;
 import com.pandaproxy.chamber.AuthPacket;
 import com.pandaproxy.chamber.ChamberProtocolException;
 import com.pandaproxy.chamber.FrameHeader;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.bootstrap.ServerBootstrap;
@@ -257,7 +257,7 @@ public final class ChamberSimulator implements SimulatedPrinter {
         private void check(ChannelHandlerContext ctx) {
             boolean ok;
             try {
-                ok = AuthPacket.decode(packet).accepts(Config.USERNAME, codeField);
+                ok = AuthPacket.decode(packet).accepts(Bambu.USER, codeField);
             } catch (ChamberProtocolException e) {
                 ok = false;
             }

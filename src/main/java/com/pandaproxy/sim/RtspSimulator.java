@@ -1,6 +1,6 @@
 package com.pandaproxy.sim;
 
-import com.pandaproxy.app.Config;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.rtsp.RtspCodec;
 import com.pandaproxy.rtsp.auth.Challenge;
 import com.pandaproxy.rtsp.auth.ServerAuthenticator;
@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RtspSimulator implements SimulatedPrinter {
     private static final Logger LOG = LoggerFactory.getLogger(RtspSimulator.class);
-    public static final String PATH = "/streaming/live/1";
     static final String TRACK = "trackID=1";
     static final String REALM = "BambuLab";
 
@@ -77,7 +76,7 @@ public final class RtspSimulator implements SimulatedPrinter {
         this.auth = auth;
         ServerCertificate identity = ServerCertificate.ephemeral();
         this.ssl = SslContextBuilder.forServer(identity.key(), identity.certificate()).build();
-        this.authenticator = new ServerAuthenticator(REALM, Config.USERNAME, accessCode, clock);
+        this.authenticator = new ServerAuthenticator(REALM, Bambu.USER, accessCode, clock);
     }
 
     /** Starts on loopback with Digest authentication; {@code port} 0 picks a free port. */
@@ -135,7 +134,7 @@ public final class RtspSimulator implements SimulatedPrinter {
 
     /** The stream URL without credentials. */
     public String url() {
-        return "rtsps://127.0.0.1:" + port + PATH;
+        return "rtsps://127.0.0.1:" + port + Bambu.STREAM_PATH;
     }
 
     /** Like the printer going away: stops listening and drops every connection. */

@@ -1,5 +1,6 @@
 package com.pandaproxy.sim;
 
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.rtsp.InterleavedFrame;
 import com.pandaproxy.rtsp.RtspUrls;
 import com.pandaproxy.rtsp.SessionHeader;
@@ -91,8 +92,8 @@ final class SimulatorConnection extends SimpleChannelInboundHandler<Object> {
             respond(req, RtspResponseStatuses.BAD_REQUEST, false);
             return;
         }
-        if (!path.equals(RtspSimulator.PATH) && !path.equals(RtspSimulator.PATH + "/" + RtspSimulator.TRACK)
-                && !path.equals(RtspSimulator.PATH + "/")) {
+        if (!path.equals(Bambu.STREAM_PATH) && !path.equals(Bambu.STREAM_PATH + "/" + RtspSimulator.TRACK)
+                && !path.equals(Bambu.STREAM_PATH + "/")) {
             respond(req, RtspResponseStatuses.NOT_FOUND, false);
             return;
         }

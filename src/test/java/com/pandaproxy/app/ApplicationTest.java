@@ -3,6 +3,7 @@ package com.pandaproxy.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.sim.ChamberSimulator;
@@ -24,10 +25,10 @@ class ApplicationTest {
     void detectsServesAndStops() throws Exception {
         try (ChamberSimulator sim = ChamberSimulator.start(0, "13572468")) {
             int proxyPort = FreePort.get();
-            Config config = new Config("127.0.0.1", new Secret("13572468"), null, "127.0.0.1", CameraMode.AUTO,
-                    proxyPort, sim.port(), FreePort.get(), FreePort.get(), dir, 4, null, false);
+            Config config = Config.builder().printer("127.0.0.1", "13572468").printerPorts(sim.port(), FreePort.get())
+                    .listen("127.0.0.1", proxyPort, FreePort.get()).dataDir(dir).maxClients(4).build();
             Application app = Application.start(config);
-            try (ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Config.USERNAME, "13572468", Duration.ofSeconds(15))) {
+            try (ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Bambu.USER, "13572468", Duration.ofSeconds(15))) {
                 assertTrue(v.nextFrame(Duration.ofSeconds(15)).length > 0);
                 assertEquals(CameraType.CHAMBER, app.printer().status().cameraType());
                 Await.until("streaming", Duration.ofSeconds(10), () -> app.printer().status().streaming());
@@ -45,8 +46,9 @@ class ApplicationTest {
     void aDamagedCertificateStopsTheStartWithOneClearMessage() throws Exception {
         java.nio.file.Files.writeString(dir.resolve("pandaproxy-cert.pem"), "not a certificate");
         java.nio.file.Files.writeString(dir.resolve("pandaproxy-key.pem"), "not a key");
-        Config config = new Config("127.0.0.1", new Secret("13572468"), null, "127.0.0.1", CameraMode.CHAMBER,
-                FreePort.get(), FreePort.get(), FreePort.get(), FreePort.get(), dir, 4, null, false);
+        Config config = Config.builder().printer("127.0.0.1", "13572468").camera(CameraMode.CHAMBER)
+                .printerPorts(FreePort.get(), FreePort.get()).listen("127.0.0.1", FreePort.get(), FreePort.get())
+                .dataDir(dir).maxClients(4).build();
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Application.start(config).close());
         assertTrue(e.getMessage().contains("cannot read the TLS certificate"), e.getMessage());
         assertTrue(!e.getMessage().contains("13572468"), "no access code in the message");

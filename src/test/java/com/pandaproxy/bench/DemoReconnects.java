@@ -5,7 +5,9 @@ import com.pandaproxy.app.Cli;
 import com.pandaproxy.app.Config;
 import com.pandaproxy.ha.Probe;
 import com.pandaproxy.ha.Topics;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.UpstreamState;
+import com.pandaproxy.sim.SimulatedPrinter;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.FreePort;
@@ -39,7 +41,7 @@ final class DemoReconnects {
     private static final int JOINS = 5;
     private static final int PRESSES = 7;
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String CODE = Config.DEMO_ACCESS_CODE;
+    private static final String CODE = SimulatedPrinter.DEMO_ACCESS_CODE;
 
     private final String demo;
     private final String brokerUri;
@@ -153,7 +155,7 @@ final class DemoReconnects {
         private final List<Long> received = new CopyOnWriteArrayList<>();
 
         JpegViewer(int port) throws Exception {
-            viewer = ChamberViewer.connect("127.0.0.1", port, Config.USERNAME, CODE, WAIT);
+            viewer = ChamberViewer.connect("127.0.0.1", port, Bambu.USER, CODE, WAIT);
             Thread reader = new Thread(() -> {
                 try {
                     while (true) {

@@ -1,6 +1,6 @@
 package com.pandaproxy.bench;
 
-import com.pandaproxy.app.Config;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.FreePort;
@@ -152,7 +152,7 @@ public final class LifecycleBenchmark {
 
         /** Milliseconds from process start to the first frame at a client that waited from the start. */
         long firstFrame() throws Exception {
-            try (ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Config.USERNAME, CODE, Duration.ofSeconds(20))) {
+            try (ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Bambu.USER, CODE, Duration.ofSeconds(20))) {
                 v.nextFrame(Duration.ofSeconds(20));
             }
             return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -160,7 +160,7 @@ public final class LifecycleBenchmark {
 
         /** Wall-clock millis of the first frame at a client that waits for the port to open. */
         long frameAfter(long since) throws Exception {
-            try (ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Config.USERNAME, CODE, Duration.ofSeconds(90))) {
+            try (ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Bambu.USER, CODE, Duration.ofSeconds(90))) {
                 v.nextFrame(Duration.ofSeconds(30));
             }
             return System.currentTimeMillis();

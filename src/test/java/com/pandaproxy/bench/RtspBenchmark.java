@@ -1,12 +1,11 @@
 package com.pandaproxy.bench;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
 import com.pandaproxy.app.NettyDefaults;
 import com.pandaproxy.app.SmallHeap;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.RtspProxy;
@@ -112,12 +111,11 @@ public final class RtspBenchmark {
     /** Child mode: the proxy with a synthetic camera on a free port; prints the port and engine, runs until stdin closes. */
     private static void runProxy() throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        Config c = new Config("127.0.0.1", new Secret(CODE), "BENCH", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, 0,
-                Path.of("unused"), 200, null, false);
-        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1"), Tls.defaultProvider()), group,
+        PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, 0, new Secret(CODE));
+        ProxyContext ctx = new ProxyContext(printer, new Tls(ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1"), Tls.defaultProvider()), group,
                 new StatusBoard(CameraType.RTSP), new AuthThrottle());
-        RtspProxy proxy = new RtspProxy(ctx, (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's (the product's allocator type) */),
-                RtspProxy.SESSION_TIMEOUT, RtspProxy.DESCRIBE_WAIT);
+        RtspProxy proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 200),
+                (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's (the product's allocator type) */));
         proxy.start();
         SmallHeap.apply();
         System.out.println("PORT " + proxy.port() + " " + ctx.tls().provider());

@@ -6,17 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
+import com.pandaproxy.printer.UpstreamTimings;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
+import com.pandaproxy.testutil.FreePort;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.channel.EventLoopGroup;
@@ -53,8 +54,8 @@ class ChamberProxyTest {
     private static final String CODE = "31415926";
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** Short login limit and backoff so the tests need not wait for the real values. */
-    private static final ChamberTimings FAST = ChamberTimings.DEFAULT.withLogin(Duration.ofMillis(1500))
-            .withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
+    private static final Duration FAST_LOGIN = Duration.ofMillis(1500);
+    private static final UpstreamTimings FAST = UpstreamTimings.CHAMBER.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
 
     @TempDir
     Path dataDir;
@@ -70,19 +71,20 @@ class ChamberProxyTest {
         // camera-sized JPEGs (about 100 KB) at 20 frames/s, drawn once and sent in turn
         sim = ChamberSimulator.start(0, CODE, new ChamberSimulator.Options(20, 1280, 720, 4));
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        proxy = startProxy(CODE, 8, FAST);
+        proxy = startProxy(CODE, 8, FAST_LOGIN, FAST);
     }
 
-    private ChamberProxy startProxy(String code, int maxClients, ChamberTimings timings) throws Exception {
-        return startProxy(code, maxClients, timings, Tls.defaultProvider());
+    private ChamberProxy startProxy(String code, int maxClients, Duration login, UpstreamTimings timings) throws Exception {
+        return startProxy(code, maxClients, login, timings, Tls.defaultProvider(), sim.port());
     }
 
-    private ChamberProxy startProxy(String code, int maxClients, ChamberTimings timings, SslProvider provider) throws Exception {
-        Config config = new Config("127.0.0.1", new Secret(code), null, "127.0.0.1", CameraMode.CHAMBER,
-                0, sim.port(), 0, 0, dataDir, maxClients, null, false);
+    private ChamberProxy startProxy(String code, int maxClients, Duration login, UpstreamTimings timings, SslProvider provider,
+            int printerPort) throws Exception {
+        PrinterAddress printer = new PrinterAddress("127.0.0.1", printerPort, 0, new Secret(code));
         status = new StatusBoard(CameraType.CHAMBER);
         Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), provider);
-        ChamberProxy p = new ChamberProxy(new ProxyContext(config, tls, group, status, new AuthThrottle()), timings);
+        ChamberProxy p = new ChamberProxy(new ProxyContext(printer, tls, group, status, new AuthThrottle()),
+                new ChamberProxy.Settings("127.0.0.1", 0, maxClients, login), timings);
         p.start();
         return p;
     }
@@ -143,7 +145,7 @@ class ChamberProxyTest {
     void eachTlsEngineSendsTheHeaderInARecordOfItsOwn(SslProvider provider) throws Exception {
         assertTrue(provider == SslProvider.JDK || OpenSsl.isAvailable(), "netty-tcnative is on the class path");
         proxy.close();
-        proxy = startProxy(CODE, 8, FAST, provider);
+        proxy = startProxy(CODE, 8, FAST_LOGIN, FAST, provider, sim.port());
         ChamberViewer a = client();
         assertEquals(20, a.take(20, WAIT).size());
         assertNull(a.violation());
@@ -294,7 +296,7 @@ class ChamberProxyTest {
     @Test
     void atMostMaxClientsTheNextIsClosedAtOnce() throws Exception {
         proxy.close();
-        proxy = startProxy(CODE, 2, FAST);
+        proxy = startProxy(CODE, 2, FAST_LOGIN, FAST);
         ChamberViewer a = client();
         ChamberViewer b = client();
         Await.until("two clients", WAIT, () -> status.snapshot().clients() == 2);
@@ -313,7 +315,7 @@ class ChamberProxyTest {
     @Test
     void idleConnectionsDoNotTakeClientSlots() throws Exception {
         proxy.close();
-        proxy = startProxy(CODE, 2, ChamberTimings.DEFAULT.withLogin(Duration.ofSeconds(10)));
+        proxy = startProxy(CODE, 2, ChamberProxy.LOGIN_LIMIT, UpstreamTimings.CHAMBER);
         for (int i = 0; i < 4; i++) {
             idleConnection(InetAddress.getLoopbackAddress());
         }
@@ -328,7 +330,7 @@ class ChamberProxyTest {
     @Test
     void loginsInProgressAreBoundedPerAddress() throws Exception {
         proxy.close();
-        proxy = startProxy(CODE, 64, ChamberTimings.DEFAULT.withLogin(Duration.ofSeconds(10)));
+        proxy = startProxy(CODE, 64, ChamberProxy.LOGIN_LIMIT, UpstreamTimings.CHAMBER);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int i = 0; i < Admission.MAX_PENDING_PER_ADDRESS; i++) {
             idleConnection(loopback);
@@ -361,7 +363,7 @@ class ChamberProxyTest {
             first = s.getSession().getPeerCertificates()[0];
         }
         proxy.close();
-        proxy = startProxy(CODE, 8, FAST);
+        proxy = startProxy(CODE, 8, FAST_LOGIN, FAST);
         try (SSLSocket s = ChamberViewer.tls(proxy.port(), 0)) {
             assertEquals(first, s.getSession().getPeerCertificates()[0]);
         }
@@ -370,7 +372,7 @@ class ChamberProxyTest {
     @Test
     void aRefusedCodeUpstreamIsReportedAndClientsWait() throws Exception {
         proxy.close();
-        proxy = startProxy("99999999", 8, FAST);
+        proxy = startProxy("99999999", 8, FAST_LOGIN, FAST);
         Await.until("auth rejected", WAIT, () -> status.state() == UpstreamState.AUTH_REJECTED);
         assertTrue(status.snapshot().lastError().contains("access code"));
         assertTrue(!status.snapshot().lastError().contains("99999999"));
@@ -410,15 +412,19 @@ class ChamberProxyTest {
         proxy.close();
         // a TCP server that accepts and never answers TLS: the watchdog must give up on it
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Config config = new Config("127.0.0.1", new Secret(CODE), null, "127.0.0.1", CameraMode.CHAMBER,
-                    0, silent.getLocalPort(), 0, 0, dataDir, 8, null, false);
-            status = new StatusBoard(CameraType.CHAMBER);
-            Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), Tls.defaultProvider());
-            proxy = new ChamberProxy(new ProxyContext(config, tls, group, status, new AuthThrottle()),
-                    FAST.withWatchdog(Duration.ofSeconds(2)));
-            proxy.start();
+            proxy = startProxy(CODE, 8, FAST_LOGIN, FAST.withWatchdog(Duration.ofSeconds(2)), Tls.defaultProvider(),
+                    silent.getLocalPort());
             Await.until("backing off after silence", WAIT, () -> status.state() == UpstreamState.BACKING_OFF);
             assertNotNull(status.snapshot().lastError());
         }
+    }
+
+    /** Issue 15: Netty closed the channel before telling of the refused connect, which was reported as a close. */
+    @Test
+    void aRefusedConnectionIsReportedAsOne() throws Exception {
+        proxy.close();
+        proxy = startProxy(CODE, 8, FAST_LOGIN, FAST, Tls.defaultProvider(), FreePort.get()); // nothing listens there
+        Await.until("backing off", WAIT, () -> status.state() == UpstreamState.BACKING_OFF);
+        assertEquals("cannot connect: connection refused", status.snapshot().lastError());
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.Config;
+import com.pandaproxy.sim.SimulatedPrinter;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.FreePort;
@@ -38,9 +38,9 @@ class DemoProcessTest {
             Await.until("the demo to be ready", Duration.ofSeconds(60),
                     () -> read(log).contains("Demo ready") || !process.isAlive());
             String ready = read(log).lines().filter(l -> l.contains("Demo ready")).findFirst().orElse(read(log));
-            assertTrue(ready.contains("127.0.0.1:" + port) && ready.contains(Config.DEMO_ACCESS_CODE), ready);
+            assertTrue(ready.contains("127.0.0.1:" + port) && ready.contains(SimulatedPrinter.DEMO_ACCESS_CODE), ready);
 
-            try (ChamberViewer client = ChamberViewer.connect(port, Config.DEMO_ACCESS_CODE)) {
+            try (ChamberViewer client = ChamberViewer.connect(port, SimulatedPrinter.DEMO_ACCESS_CODE)) {
                 assertEquals(2, client.take(2, Duration.ofSeconds(20)).size());
                 assertNull(client.violation());
             }

@@ -3,14 +3,14 @@ package com.pandaproxy.chamber;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
+import com.pandaproxy.printer.UpstreamTimings;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
@@ -38,7 +38,7 @@ class UpstreamReconnectTest {
     private static final String CODE = "27182818";
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** The real backoff (1 s first step): a refusal would show as a pause and a BACKING_OFF state. */
-    private static final ChamberTimings TIMINGS = ChamberTimings.DEFAULT;
+    private static final UpstreamTimings TIMINGS = UpstreamTimings.CHAMBER;
 
     @TempDir
     Path dataDir;
@@ -77,12 +77,12 @@ class UpstreamReconnectTest {
 
     private void reconnectThreeTimes(int printerPort) throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        Config config = new Config("127.0.0.1", new Secret(CODE), null, "127.0.0.1", CameraMode.CHAMBER,
-                0, printerPort, 0, 0, dataDir, 4, null, false);
+        PrinterAddress printer = new PrinterAddress("127.0.0.1", printerPort, 0, new Secret(CODE));
         StatusBoard status = new StatusBoard(CameraType.CHAMBER);
         status.addListener(s -> states.add(s.upstreamState()));
         Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), Tls.defaultProvider());
-        proxy = new ChamberProxy(new ProxyContext(config, tls, group, status, new AuthThrottle()), TIMINGS);
+        proxy = new ChamberProxy(new ProxyContext(printer, tls, group, status, new AuthThrottle()),
+                new ChamberProxy.Settings("127.0.0.1", 0, 4, ChamberProxy.LOGIN_LIMIT), TIMINGS);
         proxy.start();
         try (ChamberViewer client = ChamberViewer.connect(proxy.port(), CODE)) {
             assertEquals(2, client.take(2, WAIT).size());

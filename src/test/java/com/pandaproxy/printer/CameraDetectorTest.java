@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.CameraMode;
+import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.printer.ProbeResult.Outcome;
 import com.pandaproxy.printer.TinyPrinterPort.Kind;
+import com.pandaproxy.rtsp.RtspProbe;
 import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.testutil.FreePort;
 import java.nio.file.Path;
@@ -26,8 +27,9 @@ class CameraDetectorTest {
     Path dir;
 
     private Detection detect(int chamberPort, int rtspPort, String code) throws Exception {
-        ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CameraMode.AUTO, code, chamberPort, rtspPort);
-        Detection d = new CameraDetector(ctx, Duration.ofMillis(1500)).detect().get(10, TimeUnit.SECONDS);
+        ProxyContext ctx = Contexts.of(LOOPS.group(), dir, code, chamberPort, rtspPort);
+        Detection d = new CameraDetector(ctx, ChamberProbe.PROBE, RtspProbe.PROBE, Duration.ofMillis(1500)).detect()
+                .get(10, TimeUnit.SECONDS);
         assertFalse(d.summary().contains(code), "the access code must not appear in " + d.summary());
         return d;
     }
@@ -70,9 +72,10 @@ class CameraDetectorTest {
     void aChamberAnswerDoesNotWaitForASilentRtspPort() throws Exception {
         try (var chamber = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE);
              var silent = TinyPrinterPort.start(dir, 0, Kind.SILENT, CODE)) {
-            ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CameraMode.AUTO, CODE, chamber.port(), silent.port());
+            ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CODE, chamber.port(), silent.port());
             long t0 = System.nanoTime();
-            Detection d = new CameraDetector(ctx, Duration.ofSeconds(8)).detect().get(10, TimeUnit.SECONDS);
+            Detection d = new CameraDetector(ctx, ChamberProbe.PROBE, RtspProbe.PROBE, Duration.ofSeconds(8)).detect()
+                    .get(10, TimeUnit.SECONDS);
             assertEquals(CameraType.CHAMBER, d.type());
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "did not wait for the RTSP probe's timeout");
         }

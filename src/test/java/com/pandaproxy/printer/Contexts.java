@@ -1,9 +1,9 @@
 package com.pandaproxy.printer;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
+import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
+import com.pandaproxy.rtsp.RtspProbe;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.channel.EventLoopGroup;
@@ -14,17 +14,15 @@ final class Contexts {
     private Contexts() {
     }
 
-    static ProxyContext of(EventLoopGroup group, Path dataDir, CameraMode mode, String accessCode,
-            int printerChamberPort, int printerRtspPort) throws Exception {
-        return of(group, dataDir, mode, accessCode, 0, printerChamberPort, 0, printerRtspPort);
+    static ProxyContext of(EventLoopGroup group, Path dataDir, String accessCode, int printerChamberPort,
+            int printerRtspPort) throws Exception {
+        PrinterAddress printer = new PrinterAddress("127.0.0.1", printerChamberPort, printerRtspPort, new Secret(accessCode));
+        Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), Tls.defaultProvider());
+        return new ProxyContext(printer, tls, group, new StatusBoard(CameraType.UNKNOWN), new AuthThrottle());
     }
 
-    /** With the proxy's own ports too ({@code chamberPort}, {@code rtspPort}). */
-    static ProxyContext of(EventLoopGroup group, Path dataDir, CameraMode mode, String accessCode,
-            int chamberPort, int printerChamberPort, int rtspPort, int printerRtspPort) throws Exception {
-        Config config = new Config("127.0.0.1", new Secret(accessCode), null, "127.0.0.1", mode,
-                chamberPort, printerChamberPort, rtspPort, printerRtspPort, dataDir, 8, null, false);
-        Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), Tls.defaultProvider());
-        return new ProxyContext(config, tls, group, new StatusBoard(CameraType.UNKNOWN), new AuthThrottle());
+    /** Detection with the real probes, the type remembered in {@code dataDir}; {@code fixed} null: detect. */
+    static DetectionSettings detection(CameraType fixed, Path dataDir) {
+        return new DetectionSettings(fixed, dataDir, ChamberProbe.PROBE, RtspProbe.PROBE);
     }
 }

@@ -3,10 +3,7 @@ package com.pandaproxy.printer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
 import com.pandaproxy.chamber.ChamberProxy;
-import com.pandaproxy.chamber.ChamberTimings;
 import com.pandaproxy.rtsp.RtspProxy;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.sim.RtspSimulator;
@@ -61,11 +58,12 @@ class LifecycleEndToEndTest {
     }
 
     private Printer printer(Printer.Settings settings) throws Exception {
-        ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CameraMode.AUTO, CODE, proxyPort, sim.port(), 0, rtspPort);
-        ChamberTimings timings = ChamberTimings.DEFAULT.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
-        Printer p = new Printer(ctx, (type, connection) -> {
-            CameraProxy proxy = type == CameraType.CHAMBER ? new ChamberProxy(ctx, timings, connection)
-                    : new RtspProxy(ctx);
+        ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CODE, sim.port(), rtspPort);
+        UpstreamTimings timings = UpstreamTimings.CHAMBER.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
+        ChamberProxy.Settings chamber = new ChamberProxy.Settings("127.0.0.1", proxyPort, 8, ChamberProxy.LOGIN_LIMIT);
+        Printer p = new Printer(ctx, Contexts.detection(null, dir), (type, connection) -> {
+            CameraProxy proxy = type == CameraType.CHAMBER ? new ChamberProxy(ctx, chamber, timings, connection)
+                    : new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 8));
             made.add(proxy);
             return proxy;
         }, settings);
@@ -75,7 +73,7 @@ class LifecycleEndToEndTest {
     }
 
     private ChamberViewer viewer(Duration wait) throws Exception {
-        ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Config.USERNAME, CODE, wait);
+        ChamberViewer v = ChamberViewer.connect("127.0.0.1", proxyPort, Bambu.USER, CODE, wait);
         closer.add(v);
         return v;
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.CameraMode;
 import com.pandaproxy.printer.TinyPrinterPort.Kind;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.Closer;
@@ -38,13 +37,19 @@ class PrinterTest {
     private int chamberPort = FreePort.get();
     private int rtspPort = FreePort.get();
 
+    /** No fixed camera type: detect. */
+    private static final CameraType AUTO = null;
+
     private static Printer.Settings fast(Duration minBackoff, Duration switchAfter) {
         return new Printer.Settings(Duration.ofSeconds(1), minBackoff, minBackoff.multipliedBy(4), switchAfter, Duration.ofMillis(50));
     }
 
-    private Printer printer(CameraMode mode, String code, Printer.Settings settings) throws Exception {
-        ProxyContext ctx = Contexts.of(LOOPS.group(), dir, mode, code, chamberPort, rtspPort);
-        Printer p = new Printer(ctx, type -> {
+    private Printer printer(CameraType fixed, String code, Printer.Settings settings) throws Exception {
+        ProxyContext ctx = Contexts.of(LOOPS.group(), dir, code, chamberPort, rtspPort);
+        Printer p = new Printer(ctx, Contexts.detection(fixed, dir), (type, connection) -> {
+            if (connection != null) {
+                connection.close(); // a stand-in proxy has no use for the probe's connection
+            }
             if (failingStarts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IllegalStateException("port 6000 is in use");
             }
@@ -58,7 +63,7 @@ class PrinterTest {
     }
 
     private Printer printer() throws Exception {
-        return printer(CameraMode.AUTO, CODE, fast(Duration.ofMillis(100), Duration.ofMinutes(5)));
+        return printer(AUTO, CODE, fast(Duration.ofMillis(100), Duration.ofMinutes(5)));
     }
 
     private TinyPrinterPort port(Kind kind, String code) throws Exception {
@@ -178,7 +183,7 @@ class PrinterTest {
 
     @Test
     void reconnectWithoutAProxyProbesAtOnce() throws Exception {
-        Printer p = printer(CameraMode.AUTO, CODE, fast(Duration.ofSeconds(20), Duration.ofMinutes(5)));
+        Printer p = printer(AUTO, CODE, fast(Duration.ofSeconds(20), Duration.ofMinutes(5)));
         Await.until("backing off", WAIT, () -> p.status().upstreamState() == UpstreamState.BACKING_OFF);
         port(Kind.CHAMBER, CODE);
         long t0 = System.nanoTime();
@@ -224,7 +229,7 @@ class PrinterTest {
     @Test
     void longFailureWhileTheOtherPortAnswersSwitchesType() throws Exception {
         TinyPrinterPort chamber = port(Kind.CHAMBER, CODE);
-        Printer p = printer(CameraMode.AUTO, CODE, fast(Duration.ofMillis(100), Duration.ofMillis(300)));
+        Printer p = printer(AUTO, CODE, fast(Duration.ofMillis(100), Duration.ofMillis(300)));
         awaitProxy(CameraType.CHAMBER);
         FakeProxy first = last();
         first.stream();
@@ -240,7 +245,7 @@ class PrinterTest {
     void fixedCameraTypeSkipsDetection() throws Exception {
         TinyPrinterPort chamber = port(Kind.CHAMBER, CODE);
         List<UpstreamState> seen = new CopyOnWriteArrayList<>();
-        Printer p = printer(CameraMode.RTSP, CODE, fast(Duration.ofMillis(100), Duration.ofMillis(100)));
+        Printer p = printer(CameraType.RTSP, CODE, fast(Duration.ofMillis(100), Duration.ofMillis(100)));
         p.addListener(s -> seen.add(s.upstreamState()));
         assertEquals(1, made.size());
         assertEquals(CameraType.RTSP, p.status().cameraType());

@@ -3,11 +3,10 @@ package com.pandaproxy.rtsp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
@@ -84,10 +83,9 @@ class GstPrinterInteropTest {
         try (GstRtspPrinter printer = GstRtspPrinter.start(dir, CODE, false)) {
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             StatusBoard status = new StatusBoard(CameraType.RTSP);
-            Config c = new Config("127.0.0.1", new Secret(CODE), "GST", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, printer.port(),
-                    dir, 10, null, false);
-            RtspProxy proxy = new RtspProxy(new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider()),
-                    group, status, new AuthThrottle()));
+            PrinterAddress address = new PrinterAddress("127.0.0.1", 0, printer.port(), new Secret(CODE));
+            RtspProxy proxy = new RtspProxy(new ProxyContext(address, new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider()),
+                    group, status, new AuthThrottle()), new RtspProxy.Settings("127.0.0.1", 0, 10));
             try {
                 proxy.start();
                 Await.until("the proxy streams from GStreamer", Duration.ofSeconds(15), () -> status.state() == UpstreamState.STREAMING);

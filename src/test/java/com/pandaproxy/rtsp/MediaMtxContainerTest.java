@@ -1,10 +1,9 @@
 package com.pandaproxy.rtsp;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
@@ -92,10 +91,9 @@ class MediaMtxContainerTest {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         StatusBoard status = new StatusBoard(CameraType.RTSP);
         ServerCertificate proxyIdentity = ServerCertificate.ephemeral();
-        Config c = new Config(printer.getHost(), new Secret(CODE), "MEDIAMTX", "127.0.0.1", CameraMode.RTSP, 0, 0, 0,
-                printer.getMappedPort(8322), dir, 10, null, false);
-        RtspProxy proxy = new RtspProxy(new ProxyContext(c, new Tls(proxyIdentity, Tls.defaultProvider()), group, status,
-                new AuthThrottle()));
+        PrinterAddress address = new PrinterAddress(printer.getHost(), 0, printer.getMappedPort(8322), new Secret(CODE));
+        RtspProxy proxy = new RtspProxy(new ProxyContext(address, new Tls(proxyIdentity, Tls.defaultProvider()), group, status,
+                new AuthThrottle()), new RtspProxy.Settings("127.0.0.1", 0, 10));
         try {
             proxy.start();
             Await.until("the proxy streams from MediaMTX", WAIT, () -> status.state() == UpstreamState.STREAMING);

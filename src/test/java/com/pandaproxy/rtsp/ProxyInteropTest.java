@@ -1,10 +1,9 @@
 package com.pandaproxy.rtsp;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
@@ -44,10 +43,9 @@ class ProxyInteropTest {
     static void start() throws Exception {
         printer = RtspSimulator.start(0, CODE, RtspSimulator.Auth.DIGEST);
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        Config c = new Config("127.0.0.1", new Secret(CODE), "SIM", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, printer.port(),
-                Path.of("unused"), 20, null, false);
-        proxy = new RtspProxy(new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider()), group,
-                status, new AuthThrottle()));
+        PrinterAddress address = new PrinterAddress("127.0.0.1", 0, printer.port(), new Secret(CODE));
+        proxy = new RtspProxy(new ProxyContext(address, new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider()), group,
+                status, new AuthThrottle()), new RtspProxy.Settings("127.0.0.1", 0, 20));
         proxy.start();
         Await.until("the proxy streams from the printer", Duration.ofSeconds(15), () -> status.state() == UpstreamState.STREAMING);
     }

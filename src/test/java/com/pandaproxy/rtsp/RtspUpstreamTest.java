@@ -4,23 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.FreePort;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslProvider;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -60,9 +60,8 @@ class RtspUpstreamTest {
     }
 
     static ProxyContext context(EventLoopGroup group, StatusBoard status, int printerPort, String code) throws Exception {
-        Config c = new Config("127.0.0.1", new Secret(code), "SIM", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, printerPort,
-                Path.of("unused"), 10, null, false);
-        return new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), group, status, new AuthThrottle());
+        PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, printerPort, new Secret(code));
+        return new ProxyContext(printer, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), group, status, new AuthThrottle());
     }
 
     private void startUpstream(String code, String url) throws Exception {
@@ -118,7 +117,7 @@ class RtspUpstreamTest {
     @Test
     void followsTheRedirectFromRtspToRtsps() throws Exception {
         sim = RtspSimulator.start(0, CODE, RtspSimulator.Auth.DIGEST);
-        startUpstream(CODE, "rtsp://127.0.0.1:" + sim.port() + RtspSimulator.PATH);
+        startUpstream(CODE, "rtsp://127.0.0.1:" + sim.port() + Bambu.STREAM_PATH);
         awaitStreaming();
     }
 
@@ -218,5 +217,13 @@ class RtspUpstreamTest {
         assertEquals(UpstreamState.STOPPED, status.state());
         assertEquals(1, recorder.disconnected.get());
         Await.until("viewer slot free", WAIT, () -> sim.viewers() == 0);
+    }
+
+    @Test
+    void aRefusedConnectionIsReportedAsOne() throws Exception {
+        upstream = new RtspUpstream(context(group, status, FreePort.get(), CODE), group.next(), recorder); // nothing listens there
+        upstream.start();
+        Await.until("backing off", WAIT, () -> status.state() == UpstreamState.BACKING_OFF);
+        assertEquals("cannot connect: connection refused", status.snapshot().lastError());
     }
 }

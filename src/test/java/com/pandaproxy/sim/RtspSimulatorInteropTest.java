@@ -1,5 +1,6 @@
 package com.pandaproxy.sim;
 
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.testutil.RtspPlayers;
 import com.pandaproxy.testutil.RtspPlayers.Transport;
 import org.junit.jupiter.api.Tag;
@@ -13,7 +14,7 @@ class RtspSimulatorInteropTest {
     @Test
     void ffmpegDecodesTheSimulatorWithDigest() {
         try (RtspSimulator sim = RtspSimulator.start(0, CODE, RtspSimulator.Auth.DIGEST)) {
-            String url = "rtsps://bblp:" + CODE + "@127.0.0.1:" + sim.port() + RtspSimulator.PATH;
+            String url = "rtsps://bblp:" + CODE + "@127.0.0.1:" + sim.port() + Bambu.STREAM_PATH;
             RtspPlayers.assertFfprobeSeesH264(url, Transport.TCP);
             RtspPlayers.assertFfmpegDecodesCleanly(url, Transport.TCP, 20);
         }
@@ -22,7 +23,7 @@ class RtspSimulatorInteropTest {
     @Test
     void ffmpegDecodesTheSimulatorWithBasic() {
         try (RtspSimulator sim = RtspSimulator.start(0, CODE, RtspSimulator.Auth.BASIC)) {
-            RtspPlayers.assertFfmpegDecodes("rtsps://bblp:" + CODE + "@127.0.0.1:" + sim.port() + RtspSimulator.PATH,
+            RtspPlayers.assertFfmpegDecodes("rtsps://bblp:" + CODE + "@127.0.0.1:" + sim.port() + Bambu.STREAM_PATH,
                     Transport.TCP, 20);
         }
     }

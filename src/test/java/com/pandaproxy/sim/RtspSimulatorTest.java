@@ -3,6 +3,7 @@ package com.pandaproxy.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.testutil.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,7 +33,7 @@ class RtspSimulatorTest {
     @BeforeEach
     void start() {
         sim = RtspSimulator.start(0, CODE, RtspSimulator.Auth.BASIC);
-        url = "rtsps://127.0.0.1:" + sim.port() + RtspSimulator.PATH;
+        url = "rtsps://127.0.0.1:" + sim.port() + Bambu.STREAM_PATH;
     }
 
     @AfterEach
@@ -43,7 +44,7 @@ class RtspSimulatorTest {
     @Test
     void requestUriSayingRtspIsRedirectedToRtsps() throws Exception {
         try (Socket s = tls()) {
-            String r = exchange(s, "DESCRIBE rtsp://127.0.0.1:" + sim.port() + RtspSimulator.PATH + " RTSP/1.0\r\nCSeq: 1\r\n\r\n");
+            String r = exchange(s, "DESCRIBE rtsp://127.0.0.1:" + sim.port() + Bambu.STREAM_PATH + " RTSP/1.0\r\nCSeq: 1\r\n\r\n");
             assertTrue(r.startsWith("RTSP/1.0 301"), r);
             assertTrue(r.toLowerCase().contains("\r\nlocation: " + url + "\r\n"), r);
         }

@@ -1,5 +1,6 @@
 package com.pandaproxy.rtsp.server;
 
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.rtsp.RtspUrls;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * with its tracks at {@code <path>/trackID=<n>}.
  */
 final class StreamPaths {
-    static final List<String> STREAMS = List.of("/stream", "/streaming/live/1");
+    static final List<String> STREAMS = List.of("/stream", Bambu.STREAM_PATH);
     static final String TRACK = "trackID=";
 
     /** A request URI resolved to a stream, and a track (or -1 for the stream itself). */

@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
@@ -64,10 +63,9 @@ class MultiTrackInteropTest {
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             StatusBoard status = new StatusBoard(CameraType.RTSP);
-            Config c = new Config("127.0.0.1", new Secret(CODE), "GST", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, printer.port(),
-                    dir, 10, null, false);
-            RtspProxy proxy = new RtspProxy(new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider()),
-                    group, status, new AuthThrottle()));
+            PrinterAddress address = new PrinterAddress("127.0.0.1", 0, printer.port(), new Secret(CODE));
+            RtspProxy proxy = new RtspProxy(new ProxyContext(address, new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider()),
+                    group, status, new AuthThrottle()), new RtspProxy.Settings("127.0.0.1", 0, 10));
             RtspTestClient tcp = null;
             RtspTestClient udp = null;
             try {

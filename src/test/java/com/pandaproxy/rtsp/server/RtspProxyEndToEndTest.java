@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
@@ -71,10 +70,9 @@ class RtspProxyEndToEndTest {
     }
 
     void start(int printerPort, int maxClients, Duration sessionTimeout, Duration describeWait) throws Exception {
-        Config c = new Config("127.0.0.1", new Secret(CODE), "SIM", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, printerPort,
-                Path.of("unused"), maxClients, null, false);
-        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), PROXY_LOOPS.group(), status, new AuthThrottle());
-        proxy = new RtspProxy(ctx, RtspUpstream::new, sessionTimeout, describeWait);
+        PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, printerPort, new Secret(CODE));
+        ProxyContext ctx = new ProxyContext(printer, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), PROXY_LOOPS.group(), status, new AuthThrottle());
+        proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, maxClients, sessionTimeout, describeWait), RtspUpstream::new);
         proxy.start();
     }
 

@@ -4,10 +4,9 @@ import static com.pandaproxy.rtsp.server.RtspTestClient.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.pandaproxy.net.Secret;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.testutil.EventLoops;
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.ProxyContext;
@@ -71,10 +70,9 @@ class RtspServerBadInputTest {
     }
 
     void start(int printerPort, Duration describeWait) throws Exception {
-        Config c = new Config("127.0.0.1", new Secret(CODE), "SIM", "127.0.0.1", CameraMode.RTSP, 0, 0, 0, printerPort,
-                Path.of("unused"), 10, null, false);
-        ProxyContext ctx = new ProxyContext(c, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), PROXY_LOOPS.group(), status, throttle);
-        proxy = new RtspProxy(ctx, RtspUpstream::new, Duration.ofSeconds(60), describeWait);
+        PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, printerPort, new Secret(CODE));
+        ProxyContext ctx = new ProxyContext(printer, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), PROXY_LOOPS.group(), status, throttle);
+        proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 10, Duration.ofSeconds(60), describeWait), RtspUpstream::new);
         proxy.start();
     }
 

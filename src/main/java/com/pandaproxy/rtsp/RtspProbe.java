@@ -1,11 +1,18 @@
-package com.pandaproxy.printer;
+package com.pandaproxy.rtsp;
 
+import com.pandaproxy.net.HostPort;
+import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.printer.PrinterAddress;
+import com.pandaproxy.printer.Probe;
+import com.pandaproxy.printer.ProbeResult;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /** The RTSP side of detection: an OPTIONS request and the test for an RTSP status line. Pure bytes. */
-final class RtspProbe {
+public final class RtspProbe {
+    public static final Probe PROBE = new Probe(PrinterAddress::rtspPort, p -> options(p.host(), p.rtspPort()),
+            RtspProbe::judge, ProbeResult.mismatch("closed the connection without answering"));
     private static final Pattern STATUS = Pattern.compile("RTSP/1\\.0 (\\d{3})(?: .*)?");
     private static final byte[] PREFIX = "RTSP/".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_LINE = 256;
@@ -13,15 +20,14 @@ final class RtspProbe {
     private RtspProbe() {
     }
 
-    static byte[] options(String host, int port) {
-        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return ("OPTIONS rtsps://" + h + ":" + port + "/streaming/live/1 RTSP/1.0\r\n"
+    public static byte[] options(String host, int port) {
+        return ("OPTIONS rtsps://" + HostPort.of(host, port) + Bambu.STREAM_PATH + " RTSP/1.0\r\n"
                 + "CSeq: 1\r\n"
                 + "User-Agent: PandaProxy\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A result once the first line is there (or the answer cannot be RTSP): a status line means RTSP. */
-    static ProbeResult judge(ByteBuf answer) {
+    public static ProbeResult judge(ByteBuf answer) {
         int n = answer.readableBytes();
         int start = answer.readerIndex();
         for (int i = 0; i < Math.min(n, PREFIX.length); i++) {

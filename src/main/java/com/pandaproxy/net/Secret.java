@@ -1,4 +1,4 @@
-package com.pandaproxy.app;
+package com.pandaproxy.net;
 
 /** A secret (access code, password) that never prints itself: {@code toString()} is masked. */
 public final class Secret {

@@ -1,0 +1,388 @@
+package com.pandaproxy.printer;
+
+import com.pandaproxy.net.Backoff;
+import com.pandaproxy.net.Errors;
+import com.pandaproxy.net.HostPort;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TLS connection to a printer service, kept up from {@link #start} to {@link #close} the same
+ * way for every protocol. A {@link Protocol} supplies only what is its own: where to connect, and
+ * per connection a {@link Session} (its handlers, goodbye, what counts as alive, its failure texts).
+ * Here, once: the states (to the {@link Observer}; the log gets one line per change, in the same
+ * words for every protocol, a repeated failure once); after a failure, backoff with jitter; the
+ * watchdog (once {@linkplain Connection#watch() watched}, nothing {@linkplain Connection#alive()
+ * alive} for {@link UpstreamTimings#watchdog} ends the connection); {@link #reconnect()} (goodbye,
+ * the printer's close awaited for at most {@link UpstreamTimings#leave}, then a new connection at
+ * once: a printer takes very few viewers and refuses a new one while the old one is there); and
+ * {@link #close()} (the same goodbye, waited for at most {@link UpstreamTimings#closeWait}).
+ *
+ * <p>Everything runs on the one event loop given, the protocol's methods too; {@link #start},
+ * {@link #reconnect} and {@link #close} may be called from any thread.
+ */
+public final class UpstreamLifecycle {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamLifecycle.class);
+
+    /** Where states and errors go (the {@link StatusBoard}). Errors never contain a secret. */
+    public interface Observer {
+        void state(UpstreamState state);
+
+        void error(String error);
+    }
+
+    /** A protocol's side of the lifecycle. */
+    public interface Protocol {
+        /** Where the next connection goes: an unresolved address, the host without brackets. */
+        InetSocketAddress target();
+
+        /** A new connection, TLS in place ("tls"; maybe not connected yet): adds the protocol's handlers. */
+        Session open(Connection c);
+    }
+
+    /** The protocol on one connection; it reports through its {@link Connection}. */
+    public interface Session {
+        /** Says goodbye (RTSP's TEARDOWN, {@link Connection#closeTls()}); the printer's close is awaited. */
+        void leave();
+
+        /**
+         * Nothing alive for the watchdog time: what that means ("sent no frame", to which " for 10 s"
+         * is added, and the connection ends), or null after nudging the printer (MQTT's pushall)
+         * to give it one more watchdog time.
+         */
+        String silent();
+
+        /** The printer closed the connection, no failure reported: fail or reject it if that means more. */
+        default void closed() {
+        }
+
+        /** The connection is over, however it ended: called once, before the state changes. */
+        default void ended() {
+        }
+    }
+
+    private final String name;
+    private final Protocol protocol;
+    private final SslContext ssl;
+    private final UpstreamTimings timings;
+    private final EventLoop loop;
+    private final Observer observer;
+    private final Backoff backoff;
+
+    // confined to the loop
+    private boolean started;
+    private boolean closed;
+    private Connection current; // connecting, streaming, or saying goodbye before a reconnect
+    private ScheduledFuture<?> retry;
+    private String loggedFailure;
+
+    /** @param name what the log calls the service, e.g. "printer camera" */
+    public UpstreamLifecycle(String name, Protocol protocol, SslContext ssl, UpstreamTimings timings, EventLoop loop,
+            Observer observer) {
+        this.name = name;
+        this.protocol = protocol;
+        this.ssl = ssl;
+        this.timings = timings;
+        this.loop = loop;
+        this.observer = observer;
+        this.backoff = new Backoff(timings.backoffMin().toMillis(), timings.backoffMax().toMillis());
+    }
+
+    /** Starts connecting (returns at once). */
+    public void start() {
+        loop.execute(() -> {
+            if (!started && !closed) {
+                started = true;
+                LOG.info("Connecting to the {} at {}", name, target());
+                connect();
+            }
+        });
+    }
+
+    /** On the loop, instead of {@link #start}: goes on with an open TLS connection (detection's); false if too late. */
+    public boolean adopt(Channel channel, Function<Connection, Session> open) {
+        if (started || closed) {
+            channel.close();
+            return false;
+        }
+        started = true;
+        LOG.info("Using the detection's connection to the {} at {}", name, target());
+        Connection c = new Connection(channel);
+        c.session = open.apply(c);
+        c.connected();
+        return true;
+    }
+
+    /** Says goodbye to the printer and connects again at once, without backoff. */
+    public void reconnect() {
+        loop.execute(() -> {
+            if (closed || !started) {
+                return;
+            }
+            LOG.info("Reconnecting to the {}", name);
+            backoff.reset();
+            cancelRetry();
+            observer.state(UpstreamState.CONNECTING);
+            Connection old = current;
+            if (old == null) {
+                connect();
+            } else if (!old.onPurpose) { // else already on the way: the new connection follows the close
+                old.leave().addListener(f -> connect());
+            }
+        });
+    }
+
+    /** Says goodbye and stops for good; returns once the connection has ended, or after the close wait. */
+    public void close() {
+        if (loop.isShuttingDown()) {
+            observer.state(UpstreamState.STOPPED); // nothing left to close on a stopping loop
+            return;
+        }
+        Promise<Void> done = loop.newPromise();
+        loop.execute(() -> {
+            if (started && !closed) {
+                LOG.info("Closing the connection to the {}", name);
+            }
+            closed = true;
+            cancelRetry();
+            observer.state(UpstreamState.STOPPED);
+            Connection c = current;
+            current = null;
+            if (c == null) {
+                done.trySuccess(null);
+            } else {
+                c.leave().addListener(f -> done.trySuccess(null));
+            }
+        });
+        if (!loop.inEventLoop()) {
+            done.awaitUninterruptibly(timings.closeWait().toMillis());
+        }
+    }
+
+    private String target() {
+        InetSocketAddress t = protocol.target();
+        return HostPort.of(t.getHostString(), t.getPort());
+    }
+
+    private void connect() {
+        retry = null;
+        if (closed) {
+            return;
+        }
+        InetSocketAddress target = protocol.target();
+        Connection c = new Connection(null);
+        ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timings.connect().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler tls = ssl.newHandler(ch.alloc(), target.getHostString(), target.getPort());
+                        tls.setHandshakeTimeoutMillis(timings.handshake().toMillis());
+                        ch.pipeline().addLast("tls", tls);
+                        c.channel = ch;
+                        c.session = protocol.open(c);
+                    }
+                })
+                .connect(target);
+        c.channel = connecting.channel();
+        // Netty closes a channel whose connect failed before telling this listener: its close
+        // counts only once connected, so a refusal is reported as one
+        connecting.addListener(f -> {
+            if (f.isSuccess()) {
+                c.connected();
+            } else {
+                c.fail("cannot connect: " + Errors.describe(f.cause()));
+                c.finish();
+            }
+        });
+    }
+
+    private void streaming(Connection c) {
+        if (c == current) {
+            observer.state(UpstreamState.STREAMING);
+            backoff.reset();
+            loggedFailure = null;
+            LOG.info("Streaming from the {}", name);
+        }
+    }
+
+    /** A connection ended on its own: report, wait, connect again. */
+    private void failed(Connection c) {
+        if (c != current || closed) {
+            return;
+        }
+        current = null;
+        String error = c.error != null ? c.error : "closed the connection";
+        observer.error(error);
+        observer.state(c.failure);
+        long delay = backoff.nextDelayMillis();
+        String failure = c.failure.id() + ": " + error;
+        String subject = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        if (!failure.equals(loggedFailure)) {
+            loggedFailure = failure;
+            LOG.warn("{} {}; trying again with backoff", subject, error);
+        } else {
+            LOG.debug("{} {}; next attempt in {} ms", subject, error, delay);
+        }
+        retry = loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+    }
+
+    /** One connection to the printer, as its session sees it; the current one from its making. On the loop. */
+    public final class Connection {
+        private final Promise<Void> ended = loop.newPromise();
+        private final ScheduledFuture<?> watchdog = loop.scheduleAtFixedRate(this::checkSilence, 1, 1, TimeUnit.SECONDS);
+        private Channel channel;
+        private Session session;
+        private boolean watched;
+        private long lastAliveNanos;
+        private boolean streamed;
+        private String error;
+        private UpstreamState failure = UpstreamState.BACKING_OFF;
+        private boolean onPurpose; // ended by the lifecycle: nothing to report
+        private boolean finished;
+
+        private Connection(Channel channel) {
+            this.channel = channel;
+            observer.state(UpstreamState.CONNECTING);
+            current = this;
+        }
+
+        public Channel channel() {
+            return channel;
+        }
+
+        /** From now on, nothing {@linkplain #alive() alive} for the watchdog time ends the connection. */
+        public void watch() {
+            watched = true;
+            lastAliveNanos = System.nanoTime();
+        }
+
+        /** A sign of life (a frame, a packet, a report); the first one means streaming. */
+        public void alive() {
+            lastAliveNanos = System.nanoTime();
+            if (!streamed && !over()) {
+                streamed = true;
+                streaming(this);
+            }
+        }
+
+        public boolean streamed() {
+            return streamed;
+        }
+
+        /** Ending or ended (a failure, a goodbye): whatever still arrives on it is to be dropped. */
+        public boolean over() {
+            return onPurpose || error != null || finished;
+        }
+
+        /** Ends the connection with {@code reason} (the first reason given wins); then backoff. */
+        public void fail(String reason) {
+            end(UpstreamState.BACKING_OFF, reason);
+        }
+
+        /** Ends the connection because the printer refused the access code; then backoff. */
+        public void rejected(String reason) {
+            end(UpstreamState.AUTH_REJECTED, reason);
+        }
+
+        /** Ends the connection and connects again at once (redirected: {@link Protocol#target} says where). */
+        public void again() {
+            if (!over() && this == current) {
+                onPurpose = true;
+                channel.close();
+                finish();
+                connect();
+            }
+        }
+
+        /** The usual goodbye of a TLS protocol: close_notify, then our half of TCP. */
+        public void closeTls() {
+            channel.pipeline().get(SslHandler.class).closeOutbound()
+                    .addListener(f -> ((SocketChannel) channel).shutdownOutput());
+        }
+
+        private void end(UpstreamState state, String reason) {
+            if (error == null && !finished) {
+                error = reason;
+                failure = state;
+            }
+            channel.close();
+        }
+
+        private void checkSilence() {
+            if (watched && !over() && System.nanoTime() - lastAliveNanos > timings.watchdog().toNanos()) {
+                String silence = session.silent();
+                if (silence == null) {
+                    lastAliveNanos = System.nanoTime();
+                } else {
+                    fail(silence + " for " + timings.watchdog().toSeconds() + " s");
+                }
+            }
+        }
+
+        /** Connected: from now on its close ends it. */
+        private void connected() {
+            channel.closeFuture().addListener(f -> {
+                if (!over()) {
+                    session.closed();
+                }
+                finish();
+            });
+        }
+
+        /** On purpose and politely: the session's goodbye, then the close. Completes once ended. */
+        private Promise<Void> leave() {
+            if (!over()) {
+                onPurpose = true;
+                if (channel.isActive()) {
+                    session.leave();
+                    ScheduledFuture<?> deadline = loop.schedule(() -> channel.close(), timings.leave().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    channel.closeFuture().addListener(f -> deadline.cancel(false));
+                } else {
+                    channel.close();
+                }
+            }
+            onPurpose = true;
+            return ended;
+        }
+
+        /** Once, however it ended: the session is told, and a failure is reported and retried. */
+        private void finish() {
+            if (!finished) {
+                finished = true;
+                watchdog.cancel(false);
+                if (session != null) {
+                    session.ended();
+                }
+                ended.trySuccess(null);
+                if (!onPurpose) {
+                    failed(this);
+                }
+            }
+        }
+    }
+}
