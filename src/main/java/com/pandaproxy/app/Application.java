@@ -9,6 +9,7 @@ import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.DetectionSettings;
 import com.pandaproxy.printer.Printer;
+import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
@@ -35,15 +36,13 @@ import org.slf4j.LoggerFactory;
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
-    private final Config config;
     private final EventLoopGroup group;
     private final SimulatedPrinter simulator;
     private final Printer printer;
     private final StatusBoard status;
     private HomeAssistantBridge mqtt; // null when MQTT is off
 
-    private Application(Config config, EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status) {
-        this.config = config;
+    private Application(EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status) {
         this.group = group;
         this.simulator = simulator;
         this.printer = printer;
@@ -53,23 +52,21 @@ public final class Application implements AutoCloseable {
     public static Application start(Config config) throws Exception {
         LOG.info("PandaProxy {} starting", Version.current());
         SimulatedPrinter simulator = null;
+        PrinterAddress printerAddress = config.printer();
         if (config.demo() != null) {
-            if (config.demo().equals("rtsp")) {
-                simulator = RtspSimulator.start(0, config.accessCode().reveal());
-                config = config.withPrinter("127.0.0.1", config.printerChamberPort(), simulator.port());
-            } else {
-                simulator = ChamberSimulator.start(0, config.accessCode().reveal());
-                config = config.withPrinter("127.0.0.1", simulator.port(), config.printerRtspPort());
-            }
+            boolean rtsp = config.demo().equals("rtsp");
+            String code = config.accessCode().reveal();
+            simulator = rtsp ? RtspSimulator.start(0, code) : ChamberSimulator.start(0, code);
+            printerAddress = new PrinterAddress("127.0.0.1", rtsp ? config.printerChamberPort() : simulator.port(),
+                    rtsp ? simulator.port() : config.printerRtspPort(), config.accessCode());
             LOG.info("Demo: simulated {} printer on 127.0.0.1:{}", config.demo(), simulator.port());
         }
         // loading the native TLS engine and reading (or making) the certificate take a few hundred
         // ms each: both run in parallel, and the printer is contacted before the certificate is ready
         CompletableFuture<SslProvider> provider = CompletableFuture.supplyAsync(Tls::defaultProvider);
-        Config settings = config;
         CompletableFuture<ServerCertificate> identity = CompletableFuture.supplyAsync(() -> {
             try {
-                return ServerCertificate.loadOrCreate(settings.dataDir(), settings.bindAddress());
+                return ServerCertificate.loadOrCreate(config.dataDir(), config.bindAddress());
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
@@ -77,12 +74,12 @@ public final class Application implements AutoCloseable {
         Tls tls = new Tls(provider.join(), identity);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
-        ProxyContext context = new ProxyContext(config.printer(), tls, group, status, new AuthThrottle());
+        ProxyContext context = new ProxyContext(printerAddress, tls, group, status, new AuthThrottle());
         ChamberProxy.Settings chamber = new ChamberProxy.Settings(config.bindAddress(), config.chamberPort(),
                 config.maxClients(), ChamberProxy.LOGIN_LIMIT);
         RtspProxy.Settings rtsp = new RtspProxy.Settings(config.bindAddress(), config.rtspPort(), config.maxClients());
-        DetectionSettings detection = new DetectionSettings(config.camera().fixed(), config.dataDir(), ChamberProbe.PROBE,
-                RtspProbe.PROBE);
+        CameraType fixed = config.camera() == CameraMode.AUTO ? null : CameraType.valueOf(config.camera().name());
+        DetectionSettings detection = new DetectionSettings(fixed, config.dataDir(), ChamberProbe.PROBE, RtspProbe.PROBE);
         Printer printer = new Printer(context, detection, (type, connection) -> type == CameraType.RTSP
                 ? new RtspProxy(context, rtsp)
                 : new ChamberProxy(context, chamber, UpstreamTimings.CHAMBER, connection), Printer.Settings.DEFAULT);
@@ -106,7 +103,7 @@ public final class Application implements AutoCloseable {
         } else if (config.demo() != null) {
             logDemoUrls(config, config.rtspPort());
         }
-        Application app = new Application(config, group, simulator, printer, status);
+        Application app = new Application(group, simulator, printer, status);
         if (config.mqtt() != null) {
             app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), printer);
             app.mqtt.start(); // returns at once; broker trouble is logged and retried
@@ -124,10 +121,6 @@ public final class Application implements AutoCloseable {
         LOG.info("  ffplay -rtsp_transport tcp \"{}\"", rtsp);
         LOG.info("  ffplay \"{}\"   (RTSPS, the printer's own URL form)", rtsps);
         LOG.info("  vlc \"{}\"   (a VLC built with live555)", rtsp);
-    }
-
-    public Config config() {
-        return config;
     }
 
     public StatusBoard status() {

@@ -175,7 +175,6 @@ public final class Cli {
                 .dataDir(Path.of(dataDir))
                 .maxClients(range("--max-clients", maxClients, 1, 10_000))
                 .demo(demoMode)
-                .verbose(verbose)
                 .mqtt(mqtt())
                 .build();
     }

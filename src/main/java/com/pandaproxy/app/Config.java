@@ -26,7 +26,6 @@ public record Config(
         Path dataDir,
         int maxClients,
         String demo,
-        boolean verbose,
         MqttSettings mqtt) {
 
     /** A configuration with the command line's defaults, to be given at least the printer. */
@@ -37,12 +36,6 @@ public record Config(
     /** The printer as the proxies and detection see it. */
     public PrinterAddress printer() {
         return new PrinterAddress(printerIp, printerChamberPort, printerRtspPort, accessCode);
-    }
-
-    /** The same with another printer address and ports (the demo's simulated printer). */
-    public Config withPrinter(String ip, int chamberPort, int rtspPort) {
-        return new Config(ip, accessCode, serial, bindAddress, camera, this.chamberPort, chamberPort,
-                this.rtspPort, rtspPort, dataDir, maxClients, demo, verbose, mqtt);
     }
 
     /** Builds a {@link Config}; what is not set keeps the command line's default. */
@@ -59,7 +52,6 @@ public record Config(
         private Path dataDir = Path.of("data");
         private int maxClients = 64;
         private String demo;
-        private boolean verbose;
         private MqttSettings mqtt;
 
         private Builder() {
@@ -112,11 +104,6 @@ public record Config(
             return this;
         }
 
-        public Builder verbose(boolean value) {
-            verbose = value;
-            return this;
-        }
-
         public Builder mqtt(MqttSettings value) {
             mqtt = value;
             return this;
@@ -124,7 +111,7 @@ public record Config(
 
         public Config build() {
             return new Config(printerIp, accessCode, serial, bindAddress, camera, chamberPort, printerChamberPort,
-                    rtspPort, printerRtspPort, dataDir, maxClients, demo, verbose, mqtt);
+                    rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt);
         }
     }
 }

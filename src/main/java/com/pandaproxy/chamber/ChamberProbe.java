@@ -13,13 +13,9 @@ import io.netty.buffer.ByteBuf;
 public final class ChamberProbe {
     /** A hang-up right after the login means the access code was rejected. */
     public static final Probe PROBE = new Probe(PrinterAddress::chamberPort,
-            p -> authPacket(Bambu.USER, p.accessCode().reveal()), ChamberProbe::judge, ProbeResult.rejected("hung up after the login"));
+            p -> AuthPacket.encode(Bambu.USER, p.accessCode().reveal()), ChamberProbe::judge, ProbeResult.rejected("hung up after the login"));
 
     private ChamberProbe() {
-    }
-
-    public static byte[] authPacket(String user, String accessCode) {
-        return AuthPacket.encode(user, accessCode);
     }
 
     /** A result once 16 bytes are there: a frame header (size 1..10 MB, then 0, 1, 0) means chamber image. */

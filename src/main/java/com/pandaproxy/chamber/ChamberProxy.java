@@ -60,10 +60,6 @@ public final class ChamberProxy implements CameraProxy {
     private volatile String lastRefusal;
     private Channel server;
 
-    public ChamberProxy(ProxyContext context, Settings settings, UpstreamTimings timings) {
-        this(context, settings, timings, null);
-    }
-
     /**
      * @param timings    the upstream's ({@link UpstreamTimings#CHAMBER})
      * @param connection the detection probe's live connection to the printer, adopted as the

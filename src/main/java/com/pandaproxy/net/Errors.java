@@ -13,36 +13,25 @@ public final class Errors {
 
     /**
      * The root cause in words: a plain phrase for the usual network failures ("connection
-     * refused"), else its message, else the outermost message, else the exception's name.
-     * Exception messages of the network stack and the libraries used never carry a secret.
+     * refused"), else its message, else the outermost one, else its name. The messages of the
+     * network stack and of the libraries used never carry a secret.
      */
     public static String describe(Throwable t) {
-        if (t == null) {
-            return "no reason given";
-        }
         Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String m = root.getMessage();
-        if (root instanceof ConnectException && m != null && m.contains("refused")) {
-            return "connection refused";
-        }
+        String m = root == null ? "no reason given" : root.getMessage();
         if (root instanceof ConnectTimeoutException) {
             return "connection timed out";
-        }
-        if (root instanceof NoRouteToHostException) {
-            return "no route to host";
-        }
-        if (root instanceof UnknownHostException) {
-            return "unknown host";
-        }
-        if (root instanceof NotSslRecordException) {
+        } else if (root instanceof ConnectException && m != null && m.contains("refused")) {
+            return "connection refused";
+        } else if (root instanceof NoRouteToHostException || root instanceof UnknownHostException) {
+            return root instanceof UnknownHostException ? "unknown host" : "no route to host";
+        } else if (root instanceof NotSslRecordException) {
             return "answered without TLS";
         }
-        if (m == null || m.isBlank()) {
-            m = t.getMessage();
-        }
+        m = m == null || m.isBlank() ? t.getMessage() : m;
         return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
     }
 }

@@ -14,9 +14,4 @@ public final class HostPort {
     public static String bracketed(String host) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
-
-    /** {@code host} as sockets and TLS take it: without URL brackets. */
-    public static String unbracketed(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
 }

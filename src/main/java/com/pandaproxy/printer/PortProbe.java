@@ -1,21 +1,18 @@
 package com.pandaproxy.printer;
 
 import com.pandaproxy.net.Errors;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,22 +39,11 @@ final class PortProbe {
         String host = printer.host();
         int port = probe.port().applyAsInt(printer);
         int millis = (int) Math.max(1, timeout.toMillis());
-        Bootstrap b = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
-                        tls.setHandshakeTimeoutMillis(millis);
-                        ch.pipeline().addLast(tls, new Conversation(result, probe.request().apply(printer), probe,
-                                keeper != null));
-                    }
-                });
+        Duration limit = Duration.ofMillis(millis);
         ChannelFuture connect;
         try {
-            connect = b.connect(host, port);
+            connect = UpstreamLifecycle.connectTls(group, ssl, InetSocketAddress.createUnresolved(host, port), limit, limit,
+                    ch -> ch.pipeline().addLast(new Conversation(result, probe.request().apply(printer), probe, keeper != null)));
         } catch (RuntimeException e) {
             result.complete(ProbeResult.unreachable(Errors.describe(e)));
             return result;

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -16,37 +17,31 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One TLS connection to a printer service, kept up from {@link #start} to {@link #close} the same
- * way for every protocol. A {@link Protocol} supplies only what is its own: where to connect, and
- * per connection a {@link Session} (its handlers, goodbye, what counts as alive, its failure texts).
- * Here, once: the states (to the {@link Observer}; the log gets one line per change, in the same
- * words for every protocol, a repeated failure once); after a failure, backoff with jitter; the
- * watchdog (once {@linkplain Connection#watch() watched}, nothing {@linkplain Connection#alive()
- * alive} for {@link UpstreamTimings#watchdog} ends the connection); {@link #reconnect()} (goodbye,
- * the printer's close awaited for at most {@link UpstreamTimings#leave}, then a new connection at
- * once: a printer takes very few viewers and refuses a new one while the old one is there); and
- * {@link #close()} (the same goodbye, waited for at most {@link UpstreamTimings#closeWait}).
- *
- * <p>Everything runs on the one event loop given, the protocol's methods too; {@link #start},
- * {@link #reconnect} and {@link #close} may be called from any thread.
+ * way for every protocol (DEVELOPERS.md, "The upstream lifecycle"): states, backoff, the watchdog,
+ * reconnect and close, logged in the same words. A {@link Protocol} supplies only what is its own.
+ * Runs on the one event loop given, the protocol's methods too; {@link #start}, {@link #reconnect}
+ * and {@link #close} may be called from any thread.
  */
-public final class UpstreamLifecycle {
+public final class UpstreamLifecycle implements Upstream {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLifecycle.class);
 
-    /** Where states and errors go (the {@link StatusBoard}). Errors never contain a secret. */
+    /** Where states and errors (never a secret) go: the {@link StatusBoard}. */
     public interface Observer {
         void state(UpstreamState state);
 
         void error(String error);
     }
 
-    /** A protocol's side of the lifecycle. */
+    /** A protocol's side: where to connect, and a {@link Session} per connection. */
     public interface Protocol {
         /** Where the next connection goes: an unresolved address, the host without brackets. */
         InetSocketAddress target();
@@ -103,7 +98,7 @@ public final class UpstreamLifecycle {
         this.backoff = new Backoff(timings.backoffMin().toMillis(), timings.backoffMax().toMillis());
     }
 
-    /** Starts connecting (returns at once). */
+    @Override
     public void start() {
         loop.execute(() -> {
             if (!started && !closed) {
@@ -128,7 +123,8 @@ public final class UpstreamLifecycle {
         return true;
     }
 
-    /** Says goodbye to the printer and connects again at once, without backoff. */
+    /** Goodbye, the printer's close awaited (a printer takes very few viewers), then connects at once. */
+    @Override
     public void reconnect() {
         loop.execute(() -> {
             if (closed || !started) {
@@ -148,6 +144,7 @@ public final class UpstreamLifecycle {
     }
 
     /** Says goodbye and stops for good; returns once the connection has ended, or after the close wait. */
+    @Override
     public void close() {
         if (loop.isShuttingDown()) {
             observer.state(UpstreamState.STOPPED); // nothing left to close on a stopping loop
@@ -184,22 +181,11 @@ public final class UpstreamLifecycle {
         if (closed) {
             return;
         }
-        InetSocketAddress target = protocol.target();
         Connection c = new Connection(null);
-        ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timings.connect().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        SslHandler tls = ssl.newHandler(ch.alloc(), target.getHostString(), target.getPort());
-                        tls.setHandshakeTimeoutMillis(timings.handshake().toMillis());
-                        ch.pipeline().addLast("tls", tls);
-                        c.channel = ch;
-                        c.session = protocol.open(c);
-                    }
-                })
-                .connect(target);
+        ChannelFuture connecting = connectTls(loop, ssl, protocol.target(), timings.connect(), timings.handshake(), ch -> {
+            c.channel = ch;
+            c.session = protocol.open(c);
+        });
         c.channel = connecting.channel();
         // Netty closes a channel whose connect failed before telling this listener: its close
         // counts only once connected, so a refusal is reported as one
@@ -213,6 +199,24 @@ public final class UpstreamLifecycle {
         });
     }
 
+    /** A TLS connection to a printer: TLS first in the pipeline ("tls"), then what {@code init} adds. */
+    static ChannelFuture connectTls(EventLoopGroup group, SslContext ssl, InetSocketAddress target, Duration connect,
+            Duration handshake, Consumer<SocketChannel> init) {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connect.toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        SslHandler tls = ssl.newHandler(ch.alloc(), target.getHostString(), target.getPort());
+                        tls.setHandshakeTimeoutMillis(handshake.toMillis());
+                        ch.pipeline().addLast("tls", tls);
+                        init.accept(ch);
+                    }
+                })
+                .connect(target);
+    }
+
     private void streaming(Connection c) {
         if (c == current) {
             observer.state(UpstreamState.STREAMING);
@@ -222,7 +226,6 @@ public final class UpstreamLifecycle {
         }
     }
 
-    /** A connection ended on its own: report, wait, connect again. */
     private void failed(Connection c) {
         if (c != current || closed) {
             return;

@@ -3,6 +3,7 @@ package com.pandaproxy.rtsp;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.ProxyContext;
+import com.pandaproxy.printer.Upstream;
 import com.pandaproxy.rtsp.auth.ServerAuthenticator;
 import com.pandaproxy.rtsp.relay.Relay;
 import com.pandaproxy.rtsp.server.RtspServer;
@@ -39,12 +40,18 @@ public final class RtspProxy implements CameraProxy {
     private final RtspServer server;
     private final Upstream upstream;
 
+    /** Makes the upstream: its channels use {@code loop}, and it calls {@code listener} only there. */
+    @FunctionalInterface
+    public interface UpstreamFactory {
+        Upstream create(ProxyContext context, EventLoop loop, UpstreamListener listener);
+    }
+
     public RtspProxy(ProxyContext context, Settings settings) {
-        this(context, settings, RtspUpstream::new);
+        this(context, settings, RtspUpstream::create);
     }
 
     /** For tests: another upstream (e.g. a double feeding packets). */
-    public RtspProxy(ProxyContext context, Settings settings, Upstream.Factory upstreams) {
+    public RtspProxy(ProxyContext context, Settings settings, UpstreamFactory upstreams) {
         EventLoop loop = context.group().next();
         // the channels' allocator: one buffer pool for packets and sockets (a second pool costs ~3 MB RSS)
         this.relay = new Relay(loop, ByteBufAllocator.DEFAULT, context.status());

@@ -4,6 +4,7 @@ import com.pandaproxy.net.HostPort;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
+import com.pandaproxy.printer.Upstream;
 import com.pandaproxy.printer.UpstreamLifecycle;
 import com.pandaproxy.printer.UpstreamLifecycle.Connection;
 import com.pandaproxy.printer.UpstreamTimings;
@@ -19,49 +20,37 @@ import java.net.URI;
  * TCP-interleaved channels ({@link UpstreamSession}); a redirect to another server is followed at
  * once, a same-server redirect is remembered for the next connections. Runs on the event loop given.
  */
-public final class RtspUpstream implements Upstream, UpstreamLifecycle.Protocol {
+public final class RtspUpstream implements UpstreamLifecycle.Protocol {
     private final UpstreamListener listener;
     private final PrinterAddress printer;
-    private final UpstreamLifecycle lifecycle;
 
     // confined to the loop
     private String nextUrl;
     private String redirect; // another server's URL, for the next connection only
     private int redirects;
 
-    public RtspUpstream(ProxyContext context, EventLoop loop, UpstreamListener listener) {
-        this(context, loop, listener, null);
+    private RtspUpstream(PrinterAddress printer, UpstreamListener listener, String url) {
+        this.listener = listener;
+        this.printer = printer;
+        this.nextUrl = url != null ? url : "rtsps://" + HostPort.of(printer.host(), printer.rtspPort()) + Bambu.STREAM_PATH;
+    }
+
+    /** The upstream to the context's printer ({@link RtspProxy.UpstreamFactory}); its channels and {@code listener} run on {@code loop}. */
+    public static Upstream create(ProxyContext context, EventLoop loop, UpstreamListener listener) {
+        return create(context, loop, listener, null);
     }
 
     /** With {@code url} instead of the configured printer's (tests: an rtsp:// URL the printer redirects). */
-    RtspUpstream(ProxyContext context, EventLoop loop, UpstreamListener listener, String url) {
-        this.listener = listener;
-        this.printer = context.printer();
-        this.nextUrl = url != null ? url : "rtsps://" + HostPort.of(printer.host(), printer.rtspPort()) + Bambu.STREAM_PATH;
-        this.lifecycle = new UpstreamLifecycle("printer camera", this, context.tls().client(), UpstreamTimings.RTSP, loop,
-                context.status());
-    }
-
-    @Override
-    public void start() {
-        lifecycle.start();
-    }
-
-    @Override
-    public void reconnect() {
-        lifecycle.reconnect();
-    }
-
-    @Override
-    public void close() {
-        lifecycle.close();
+    static Upstream create(ProxyContext context, EventLoop loop, UpstreamListener listener, String url) {
+        return new UpstreamLifecycle("printer camera", new RtspUpstream(context.printer(), listener, url),
+                context.tls().client(), UpstreamTimings.RTSP, loop, context.status());
     }
 
     @Override
     public InetSocketAddress target() {
         URI uri = URI.create(redirect != null ? redirect : nextUrl);
-        return InetSocketAddress.createUnresolved(HostPort.unbracketed(uri.getHost()),
-                uri.getPort() < 0 ? Bambu.RTSP_PORT : uri.getPort());
+        String host = uri.getHost().replace("[", "").replace("]", ""); // an IPv6 address without URL brackets
+        return InetSocketAddress.createUnresolved(host, uri.getPort() < 0 ? Bambu.RTSP_PORT : uri.getPort());
     }
 
     @Override

@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * of the RTSP proxy.
  *
  * <p>Threading: every method is called on the one {@link io.netty.channel.EventLoop} given to
- * {@link Upstream.Factory#create} (the upstream's channels are registered on it, so reads arrive
+ * {@link RtspProxy.UpstreamFactory#create} (the upstream's channels are registered on it, so reads arrive
  * there), never concurrently, and must not block. The relay's fan-out runs on the same loop.
  *
  * <p>Order per upstream session: {@link #described} once, then {@link #packet}s, then

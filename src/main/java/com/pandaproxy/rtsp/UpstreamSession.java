@@ -87,7 +87,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent e) {
             if (e.isSuccess()) {
-                send(Step.OPTIONS, RtspMethods.OPTIONS, url);
+                send(Step.OPTIONS, url);
             } else {
                 connection.fail("TLS handshake with the printer failed: " + Errors.describe(e.cause()));
             }
@@ -161,7 +161,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         if (code == 401) {
             List<String> challenges = r.headers().getAll(RtspHeaderNames.WWW_AUTHENTICATE);
             if (++authAttempts <= MAX_AUTH_ATTEMPTS && auth.challenged(challenges)) {
-                resend(answered, uri);
+                send(answered, uri);
             } else {
                 connection.rejected("the printer refused the access code (401 Unauthorized)");
             }
@@ -179,7 +179,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
                     getParameterWorks = false;
                 }
                 // a printer that does not do OPTIONS may still do DESCRIBE
-                send(Step.DESCRIBE, RtspMethods.DESCRIBE, url);
+                send(Step.DESCRIBE, url);
             }
             case DESCRIBE -> {
                 if (!ok(r, answered)) {
@@ -209,7 +209,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
                 if (++track < sdp.media().size()) {
                     setup();
                 } else {
-                    send(Step.PLAY, RtspMethods.PLAY, aggregateUrl());
+                    send(Step.PLAY, aggregateUrl());
                 }
             }
             case PLAY -> {
@@ -246,9 +246,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
             connection.fail("the printer's SDP has several media without control URLs");
             return;
         }
-        FullHttpRequest req = request(RtspMethods.SETUP, RtspUrls.resolve(base, control));
-        req.headers().set(RtspHeaderNames.TRANSPORT, Transport.tcpInterleaved(2 * track, 2 * track + 1).format());
-        write(Step.SETUP, req);
+        send(Step.SETUP, RtspUrls.resolve(base, control));
     }
 
     /** Takes the session id and the interleaved channels the printer really assigned. */
@@ -319,25 +317,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
             url = target;
             owner.moved(target);
         }
-        resend(answered, target);
-    }
-
-    private void resend(Step s, String uri) {
-        HttpMethod method = switch (s) {
-            case OPTIONS -> RtspMethods.OPTIONS;
-            case DESCRIBE -> RtspMethods.DESCRIBE;
-            case PLAY -> RtspMethods.PLAY;
-            case TEARDOWN -> RtspMethods.TEARDOWN;
-            case KEEPALIVE -> getParameterWorks ? RtspMethods.GET_PARAMETER : RtspMethods.OPTIONS;
-            case SETUP -> null;
-        };
-        if (method == null) {
-            FullHttpRequest req = request(RtspMethods.SETUP, uri);
-            req.headers().set(RtspHeaderNames.TRANSPORT, Transport.tcpInterleaved(2 * track, 2 * track + 1).format());
-            write(Step.SETUP, req);
-        } else {
-            send(s, method, uri);
-        }
+        send(answered, target);
     }
 
     private void scheduleKeepalive() {
@@ -350,14 +330,14 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         if (connection.over() || step != null) {
             return; // an answer is still outstanding (its own timeout ends the session)
         }
-        send(Step.KEEPALIVE, getParameterWorks ? RtspMethods.GET_PARAMETER : RtspMethods.OPTIONS, aggregateUrl());
+        send(Step.KEEPALIVE, aggregateUrl());
     }
 
     /** TEARDOWN (or a plain close before SETUP); the lifecycle waits for the printer's close. */
     @Override
     public void leave() {
         if (session != null) {
-            send(Step.TEARDOWN, RtspMethods.TEARDOWN, aggregateUrl());
+            send(Step.TEARDOWN, aggregateUrl());
         } else {
             ctx.close();
         }
@@ -368,11 +348,16 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         return "no video from the printer";
     }
 
-    private void send(Step s, HttpMethod method, String uri) {
-        write(s, request(method, uri));
-    }
-
-    private FullHttpRequest request(HttpMethod method, String uri) {
+    /** Sends step {@code s}'s request; its answer comes to {@link #response}, or the step times out. */
+    private void send(Step s, String uri) {
+        HttpMethod method = switch (s) {
+            case OPTIONS -> RtspMethods.OPTIONS;
+            case DESCRIBE -> RtspMethods.DESCRIBE;
+            case SETUP -> RtspMethods.SETUP;
+            case PLAY -> RtspMethods.PLAY;
+            case KEEPALIVE -> getParameterWorks ? RtspMethods.GET_PARAMETER : RtspMethods.OPTIONS;
+            case TEARDOWN -> RtspMethods.TEARDOWN;
+        };
         FullHttpRequest req = new DefaultFullHttpRequest(RtspVersions.RTSP_1_0, method, uri);
         req.headers().set(RtspHeaderNames.CSEQ, ++cseq);
         req.headers().set(RtspHeaderNames.USER_AGENT, USER_AGENT);
@@ -382,6 +367,9 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         if (method.equals(RtspMethods.PLAY)) {
             req.headers().set(RtspHeaderNames.RANGE, "npt=0.000-");
         }
+        if (method.equals(RtspMethods.SETUP)) {
+            req.headers().set(RtspHeaderNames.TRANSPORT, Transport.tcpInterleaved(2 * track, 2 * track + 1).format());
+        }
         if (session != null && !method.equals(RtspMethods.OPTIONS)) {
             req.headers().set(RtspHeaderNames.SESSION, session);
         }
@@ -389,12 +377,8 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         if (authorization != null) {
             req.headers().set(RtspHeaderNames.AUTHORIZATION, authorization);
         }
-        return req;
-    }
-
-    private void write(Step s, FullHttpRequest req) {
         step = s;
-        pendingUri = req.uri();
+        pendingUri = uri;
         cancelResponseTimeout();
         responseTimeout = ctx.executor().schedule(() -> connection.fail("the printer did not answer " + s + " within "
                 + RESPONSE_TIMEOUT_MILLIS / 1000 + " s"), RESPONSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,7 +1,7 @@
 package com.pandaproxy.bench;
 
+import com.pandaproxy.printer.Upstream;
 import com.pandaproxy.rtsp.Sdp;
-import com.pandaproxy.rtsp.Upstream;
 import com.pandaproxy.rtsp.UpstreamListener;
 import com.pandaproxy.rtsp.rtp.H264Packets;
 import io.netty.buffer.ByteBuf;

@@ -84,7 +84,7 @@ class ChamberProxyTest {
         status = new StatusBoard(CameraType.CHAMBER);
         Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), provider);
         ChamberProxy p = new ChamberProxy(new ProxyContext(printer, tls, group, status, new AuthThrottle()),
-                new ChamberProxy.Settings("127.0.0.1", 0, maxClients, login), timings);
+                new ChamberProxy.Settings("127.0.0.1", 0, maxClients, login), timings, null);
         p.start();
         return p;
     }

@@ -82,7 +82,7 @@ class UpstreamReconnectTest {
         status.addListener(s -> states.add(s.upstreamState()));
         Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), Tls.defaultProvider());
         proxy = new ChamberProxy(new ProxyContext(printer, tls, group, status, new AuthThrottle()),
-                new ChamberProxy.Settings("127.0.0.1", 0, 4, ChamberProxy.LOGIN_LIMIT), TIMINGS);
+                new ChamberProxy.Settings("127.0.0.1", 0, 4, ChamberProxy.LOGIN_LIMIT), TIMINGS, null);
         proxy.start();
         try (ChamberViewer client = ChamberViewer.connect(proxy.port(), CODE)) {
             assertEquals(2, client.take(2, WAIT).size());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.pandaproxy.chamber.AuthPacket;
 import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.rtsp.RtspProbe;
 import io.netty.buffer.ByteBuf;
@@ -27,7 +28,7 @@ class ProbeCodecTest {
 
     @Test
     void authPacketLayout() {
-        byte[] p = ChamberProbe.authPacket("bblp", "12345678");
+        byte[] p = AuthPacket.encode("bblp", "12345678");
         assertEquals(80, p.length);
         ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(0x40, b.getInt(0));
@@ -39,7 +40,7 @@ class ProbeCodecTest {
         assertEquals("12345678", new String(p, 48, 8, StandardCharsets.US_ASCII));
         assertArrayEquals(new byte[24], Arrays.copyOfRange(p, 56, 80));
         // a 32-character code fills its field exactly
-        byte[] full = ChamberProbe.authPacket("bblp", "x".repeat(32));
+        byte[] full = AuthPacket.encode("bblp", "x".repeat(32));
         assertEquals("x".repeat(32), new String(full, 48, 32, StandardCharsets.US_ASCII));
     }
 

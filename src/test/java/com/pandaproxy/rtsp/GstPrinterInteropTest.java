@@ -9,6 +9,7 @@ import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.Upstream;
 import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.GstRtspPrinter;
@@ -60,7 +61,7 @@ class GstPrinterInteropTest {
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             StatusBoard status = new StatusBoard(CameraType.RTSP);
             UpstreamRecorder recorder = new UpstreamRecorder();
-            RtspUpstream upstream = new RtspUpstream(RtspUpstreamTest.context(group, status, printer.port(), CODE),
+            Upstream upstream = RtspUpstream.create(RtspUpstreamTest.context(group, status, printer.port(), CODE),
                     group.next(), recorder);
             try {
                 upstream.start();

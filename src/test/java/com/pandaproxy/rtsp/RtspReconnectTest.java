@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.Upstream;
 import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.Await;
@@ -32,7 +33,7 @@ class RtspReconnectTest {
     private final StatusBoard status = new StatusBoard(CameraType.RTSP);
     private final List<UpstreamState> states = new CopyOnWriteArrayList<>();
     private RtspSimulator sim;
-    private RtspUpstream upstream;
+    private Upstream upstream;
 
     @AfterEach
     void stop() {
@@ -61,7 +62,7 @@ class RtspReconnectTest {
 
     private void reconnectThreeTimes(int printerPort) throws Exception {
         status.addListener(s -> states.add(s.upstreamState()));
-        upstream = new RtspUpstream(RtspUpstreamTest.context(group, status, printerPort, CODE), group.next(), recorder);
+        upstream = RtspUpstream.create(RtspUpstreamTest.context(group, status, printerPort, CODE), group.next(), recorder);
         upstream.start();
         Await.until("streaming", WAIT, () -> status.state() == UpstreamState.STREAMING && recorder.rtp.get() > 20);
         for (int round = 1; round <= 3; round++) {

@@ -11,6 +11,7 @@ import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.Upstream;
 import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.Await;
@@ -35,7 +36,7 @@ class RtspUpstreamTest {
     static EventLoopGroup group;
 
     RtspSimulator sim;
-    RtspUpstream upstream;
+    Upstream upstream;
     UpstreamRecorder recorder = new UpstreamRecorder();
     StatusBoard status = new StatusBoard(CameraType.RTSP);
 
@@ -66,7 +67,7 @@ class RtspUpstreamTest {
 
     private void startUpstream(String code, String url) throws Exception {
         recorder.framePeriod = 90_000 / 15; // the clip: 15 fps on a 90 kHz clock
-        upstream = new RtspUpstream(context(group, status, sim.port(), code), group.next(), recorder, url);
+        upstream = RtspUpstream.create(context(group, status, sim.port(), code), group.next(), recorder, url);
         upstream.start();
     }
 
@@ -221,7 +222,7 @@ class RtspUpstreamTest {
 
     @Test
     void aRefusedConnectionIsReportedAsOne() throws Exception {
-        upstream = new RtspUpstream(context(group, status, FreePort.get(), CODE), group.next(), recorder); // nothing listens there
+        upstream = RtspUpstream.create(context(group, status, FreePort.get(), CODE), group.next(), recorder); // nothing listens there
         upstream.start();
         Await.until("backing off", WAIT, () -> status.state() == UpstreamState.BACKING_OFF);
         assertEquals("cannot connect: connection refused", status.snapshot().lastError());
