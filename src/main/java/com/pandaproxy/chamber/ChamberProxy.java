@@ -5,6 +5,7 @@ import com.pandaproxy.net.HostPort;
 import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.ChamberConnection;
 import com.pandaproxy.printer.ProxyContext;
+import com.pandaproxy.printer.UpstreamLifecycle;
 import com.pandaproxy.printer.UpstreamTimings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -54,6 +55,7 @@ public final class ChamberProxy implements CameraProxy {
     private final Fanout<ByteBuf> fanout;
     private final LatestFrame latest;
     private final Upstream upstream;
+    private final UpstreamLifecycle lifecycle;
     private final ChamberConnection connection;
     private final ChannelGroup clients = new DefaultChannelGroup("chamber-clients", GlobalEventExecutor.INSTANCE);
     private final Admission admission;
@@ -73,14 +75,19 @@ public final class ChamberProxy implements CameraProxy {
         this.latest = new LatestFrame(JOIN_MAX_AGE.toNanos(), System::nanoTime);
         this.fanout = new Fanout<>(loop, latest);
         this.admission = new Admission(settings.maxClients());
-        this.upstream = new Upstream(context.printer(), context.tls().client(), loop, fanout, context.status(), timings);
+        this.upstream = new Upstream(context.printer(), loop, fanout, context.status());
+        this.lifecycle = new UpstreamLifecycle("printer camera", upstream, context.tls().client(), timings, loop, context.status());
     }
 
     @Override
     public void start() throws Exception {
         byte[] expectedCode = AuthPacket.field(context.printer().accessCode().reveal());
         // the printer first: its next frame is on the way while the certificate is still being read
-        upstream.start(connection);
+        if (connection == null) {
+            lifecycle.start();
+        } else {
+            lifecycle.start(connection, upstream::adopted);
+        }
         SslContext serverTls = context.tls().server();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(context.group())
@@ -140,7 +147,7 @@ public final class ChamberProxy implements CameraProxy {
 
     @Override
     public void reconnect() {
-        upstream.reconnect();
+        lifecycle.reconnect();
     }
 
     @Override
@@ -157,7 +164,7 @@ public final class ChamberProxy implements CameraProxy {
             server.close().awaitUninterruptibly(300);
         }
         clients.close().awaitUninterruptibly(300);
-        upstream.close();
+        lifecycle.close();
         if (connection != null) {
             connection.close(); // in case start() failed before the upstream adopted it
         }

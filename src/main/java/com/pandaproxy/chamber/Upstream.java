@@ -3,19 +3,16 @@ package com.pandaproxy.chamber;
 import com.pandaproxy.fanout.Fanout;
 import com.pandaproxy.net.Errors;
 import com.pandaproxy.printer.Bambu;
-import com.pandaproxy.printer.ChamberConnection;
 import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamLifecycle;
 import com.pandaproxy.printer.UpstreamLifecycle.Connection;
-import com.pandaproxy.printer.UpstreamTimings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
@@ -23,8 +20,8 @@ import java.net.InetSocketAddress;
 /**
  * The chamber-image protocol's part of the one connection to the printer's camera: logs in after
  * TLS, decodes frames and publishes them to the fan-out. Connecting, backoff, the watchdog (no frame
- * for 10 s from the connect on) and reconnecting are the {@link UpstreamLifecycle}'s. Everything
- * runs on one event loop (the fan-out's).
+ * for 10 s from the connect on) and reconnecting are its {@link UpstreamLifecycle}'s. Runs on the
+ * fan-out's event loop.
  */
 final class Upstream implements UpstreamLifecycle.Protocol {
     private final InetSocketAddress printer;
@@ -32,44 +29,16 @@ final class Upstream implements UpstreamLifecycle.Protocol {
     private final EventLoop loop;
     private final Fanout<ByteBuf> fanout;
     private final StatusBoard status;
-    private final UpstreamLifecycle lifecycle;
 
     // confined to the loop
     private long badFrames;
 
-    Upstream(PrinterAddress printer, SslContext ssl, EventLoop loop, Fanout<ByteBuf> fanout, StatusBoard status,
-            UpstreamTimings timings) {
+    Upstream(PrinterAddress printer, EventLoop loop, Fanout<ByteBuf> fanout, StatusBoard status) {
         this.printer = InetSocketAddress.createUnresolved(printer.host(), printer.chamberPort());
         this.login = AuthPacket.encode(Bambu.USER, printer.accessCode().reveal());
         this.loop = loop;
         this.fanout = fanout;
         this.status = status;
-        this.lifecycle = new UpstreamLifecycle("printer camera", this, ssl, timings, loop, status);
-    }
-
-    /** Starts with {@code adopted} (the detection's connection, on this loop) if given and still open, else connects. */
-    void start(ChamberConnection adopted) {
-        if (adopted == null) {
-            lifecycle.start();
-            return;
-        }
-        loop.execute(() -> {
-            ByteBuf received = adopted.take();
-            if (received == null) {
-                adopted.close();
-                lifecycle.start();
-            } else if (!lifecycle.adopt(adopted.channel(), c -> adopted(c, received))) {
-                received.release();
-            }
-        });
-    }
-
-    void reconnect() {
-        lifecycle.reconnect();
-    }
-
-    void close() {
-        lifecycle.close();
     }
 
     /** Frames dropped because they were not JPEG images, over all connections. */
@@ -100,7 +69,7 @@ final class Upstream implements UpstreamLifecycle.Protocol {
      * Continues on a connection that is already logged in (TLS handler in place, reading paused):
      * adds this proxy's handlers after TLS, feeds them the bytes already read, resumes reading.
      */
-    private Session adopted(Connection c, ByteBuf received) {
+    Session adopted(Connection c, ByteBuf received) {
         Session session = new Session(c);
         session.loginSent = true;
         Channel channel = c.channel();
@@ -110,7 +79,7 @@ final class Upstream implements UpstreamLifecycle.Protocol {
     }
 
     /** One connection after TLS: the login, then frames cut, counted and published. */
-    private final class Session extends ChannelInboundHandlerAdapter implements UpstreamLifecycle.Session {
+    final class Session extends ChannelInboundHandlerAdapter implements UpstreamLifecycle.Session {
         private final Connection c;
         private boolean loginSent;
         private boolean receivedAny;

@@ -4,6 +4,7 @@ import com.pandaproxy.net.Backoff;
 import com.pandaproxy.net.Errors;
 import com.pandaproxy.net.HostPort;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -20,7 +21,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +56,7 @@ public final class UpstreamLifecycle implements Upstream {
         /** Says goodbye (RTSP's TEARDOWN, {@link Connection#closeTls()}); the printer's close is awaited. */
         void leave();
 
-        /**
-         * Nothing alive for the watchdog time: what that means ("sent no frame", to which " for 10 s"
-         * is added, and the connection ends), or null after nudging the printer (MQTT's pushall)
-         * to give it one more watchdog time.
-         */
+        /** Nothing alive for the watchdog time: what that means ("sent no frame"; " for 10 s" is added), or null after nudging the printer (MQTT's pushall) for one more. */
         String silent();
 
         /** The printer closed the connection, no failure reported: fail or reject it if that means more. */
@@ -109,18 +106,24 @@ public final class UpstreamLifecycle implements Upstream {
         });
     }
 
-    /** On the loop, instead of {@link #start}: goes on with an open TLS connection (detection's); false if too late. */
-    public boolean adopt(Channel channel, Function<Connection, Session> open) {
-        if (started || closed) {
-            channel.close();
-            return false;
-        }
-        started = true;
-        LOG.info("Using the detection's connection to the {} at {}", name, target());
-        Connection c = new Connection(channel);
-        c.session = open.apply(c);
-        c.connected();
-        return true;
+    /**
+     * Starts with detection's connection (on this loop) if still open: {@code adopt} adds the
+     * protocol's handlers and takes the bytes read so far; else closes it and connects.
+     */
+    public void start(ChamberConnection detected, BiFunction<Connection, ByteBuf, Session> adopt) {
+        loop.execute(() -> {
+            ByteBuf received = started || closed ? null : detected.take();
+            if (received == null) {
+                detected.close();
+                start();
+                return;
+            }
+            started = true;
+            LOG.info("Using the detection's connection to the {} at {}", name, target());
+            Connection c = new Connection(detected.channel());
+            c.session = adopt.apply(c, received);
+            c.connected();
+        });
     }
 
     /** Goodbye, the printer's close awaited (a printer takes very few viewers), then connects at once. */
@@ -172,8 +175,7 @@ public final class UpstreamLifecycle implements Upstream {
     }
 
     private String target() {
-        InetSocketAddress t = protocol.target();
-        return HostPort.of(t.getHostString(), t.getPort());
+        return HostPort.of(protocol.target().getHostString(), protocol.target().getPort());
     }
 
     private void connect() {
@@ -253,7 +255,7 @@ public final class UpstreamLifecycle implements Upstream {
         }
     }
 
-    /** One connection to the printer, as its session sees it; the current one from its making. On the loop. */
+    /** One connection to the printer, as its session sees it (on the loop). */
     public final class Connection {
         private final Promise<Void> ended = loop.newPromise();
         private final ScheduledFuture<?> watchdog = loop.scheduleAtFixedRate(this::checkSilence, 1, 1, TimeUnit.SECONDS);
@@ -301,12 +303,12 @@ public final class UpstreamLifecycle implements Upstream {
             return onPurpose || error != null || finished;
         }
 
-        /** Ends the connection with {@code reason} (the first reason given wins); then backoff. */
+        /** Ends the connection with {@code reason} (the first one given wins), then backoff. */
         public void fail(String reason) {
             end(UpstreamState.BACKING_OFF, reason);
         }
 
-        /** Ends the connection because the printer refused the access code; then backoff. */
+        /** The same, the printer having refused the access code. */
         public void rejected(String reason) {
             end(UpstreamState.AUTH_REJECTED, reason);
         }
@@ -346,7 +348,6 @@ public final class UpstreamLifecycle implements Upstream {
             }
         }
 
-        /** Connected: from now on its close ends it. */
         private void connected() {
             channel.closeFuture().addListener(f -> {
                 if (!over()) {
@@ -358,22 +359,20 @@ public final class UpstreamLifecycle implements Upstream {
 
         /** On purpose and politely: the session's goodbye, then the close. Completes once ended. */
         private Promise<Void> leave() {
-            if (!over()) {
-                onPurpose = true;
-                if (channel.isActive()) {
-                    session.leave();
-                    ScheduledFuture<?> deadline = loop.schedule(() -> channel.close(), timings.leave().toMillis(),
-                            TimeUnit.MILLISECONDS);
-                    channel.closeFuture().addListener(f -> deadline.cancel(false));
-                } else {
-                    channel.close();
-                }
-            }
+            boolean polite = !over() && channel.isActive();
             onPurpose = true;
+            if (polite) {
+                session.leave();
+                ScheduledFuture<?> deadline = loop.schedule(() -> channel.close(), timings.leave().toMillis(),
+                        TimeUnit.MILLISECONDS);
+                channel.closeFuture().addListener(f -> deadline.cancel(false));
+            } else {
+                channel.close();
+            }
             return ended;
         }
 
-        /** Once, however it ended: the session is told, and a failure is reported and retried. */
+        /** Once, however it ended: the session is told, and a failure reported and retried. */
         private void finish() {
             if (!finished) {
                 finished = true;

@@ -24,16 +24,8 @@ public final class RtspProxy implements CameraProxy {
     public static final Duration DESCRIBE_WAIT = Duration.ofSeconds(5);
     static final String REALM = "PandaProxy";
 
-    /**
-     * Where clients connect and how they are served.
-     *
-     * @param sessionTimeout a client session without a request or RTCP for this long is closed ({@link #SESSION_TIMEOUT})
-     * @param describeWait   DESCRIBE/SETUP wait this long for a connecting upstream before 503 ({@link #DESCRIBE_WAIT})
-     */
-    public record Settings(String bindAddress, int port, int maxClients, Duration sessionTimeout, Duration describeWait) {
-        public Settings(String bindAddress, int port, int maxClients) {
-            this(bindAddress, port, maxClients, SESSION_TIMEOUT, DESCRIBE_WAIT);
-        }
+    /** Where clients connect and how many are served. */
+    public record Settings(String bindAddress, int port, int maxClients) {
     }
 
     private final Relay relay;
@@ -47,17 +39,18 @@ public final class RtspProxy implements CameraProxy {
     }
 
     public RtspProxy(ProxyContext context, Settings settings) {
-        this(context, settings, RtspUpstream::create);
+        this(context, settings, RtspUpstream::create, SESSION_TIMEOUT, DESCRIBE_WAIT);
     }
 
-    /** For tests: another upstream (e.g. a double feeding packets). */
-    public RtspProxy(ProxyContext context, Settings settings, UpstreamFactory upstreams) {
+    /** For tests: another upstream (e.g. a double feeding packets), shorter timeouts. */
+    public RtspProxy(ProxyContext context, Settings settings, UpstreamFactory upstreams, Duration sessionTimeout,
+            Duration describeWait) {
         EventLoop loop = context.group().next();
         // the channels' allocator: one buffer pool for packets and sockets (a second pool costs ~3 MB RSS)
         this.relay = new Relay(loop, ByteBufAllocator.DEFAULT, context.status());
         ServerAuthenticator auth = new ServerAuthenticator(REALM, Bambu.USER, context.printer().accessCode().reveal());
         this.server = new RtspServer(new RtspServer.Settings(settings.bindAddress(), settings.port(), context.tls().server(),
-                auth, context.authThrottle(), settings.maxClients(), settings.sessionTimeout(), settings.describeWait()),
+                auth, context.authThrottle(), settings.maxClients(), sessionTimeout, describeWait),
                 context.group(), relay, context.status());
         this.upstream = upstreams.create(context, loop, relay);
     }

@@ -115,7 +115,8 @@ public final class RtspBenchmark {
         ProxyContext ctx = new ProxyContext(printer, new Tls(ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1"), Tls.defaultProvider()), group,
                 new StatusBoard(CameraType.RTSP), new AuthThrottle());
         RtspProxy proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 200),
-                (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's (the product's allocator type) */));
+                (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's (the product's allocator type) */),
+                RtspProxy.SESSION_TIMEOUT, RtspProxy.DESCRIBE_WAIT);
         proxy.start();
         SmallHeap.apply();
         System.out.println("PORT " + proxy.port() + " " + ctx.tls().provider());

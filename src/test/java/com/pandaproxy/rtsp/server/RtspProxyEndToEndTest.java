@@ -72,7 +72,8 @@ class RtspProxyEndToEndTest {
     void start(int printerPort, int maxClients, Duration sessionTimeout, Duration describeWait) throws Exception {
         PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, printerPort, new Secret(CODE));
         ProxyContext ctx = new ProxyContext(printer, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), PROXY_LOOPS.group(), status, new AuthThrottle());
-        proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, maxClients, sessionTimeout, describeWait), RtspUpstream::create);
+        proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, maxClients), RtspUpstream::create, sessionTimeout,
+                describeWait);
         proxy.start();
     }
 

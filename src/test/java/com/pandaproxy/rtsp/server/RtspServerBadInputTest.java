@@ -72,7 +72,8 @@ class RtspServerBadInputTest {
     void start(int printerPort, Duration describeWait) throws Exception {
         PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, printerPort, new Secret(CODE));
         ProxyContext ctx = new ProxyContext(printer, new Tls(ServerCertificate.ephemeral(), SslProvider.JDK), PROXY_LOOPS.group(), status, throttle);
-        proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 10, Duration.ofSeconds(60), describeWait), RtspUpstream::create);
+        proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 10), RtspUpstream::create, Duration.ofSeconds(60),
+                describeWait);
         proxy.start();
     }
 
