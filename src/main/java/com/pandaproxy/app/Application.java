@@ -52,11 +52,11 @@ public final class Application implements AutoCloseable {
     public static Application start(Config config) throws Exception {
         LOG.info("PandaProxy {} starting", Version.current());
         SimulatedPrinter simulator = null;
-        PrinterAddress printerAddress = config.printer();
+        PrinterAddress printerAddress = new PrinterAddress(config.printerIp(), config.printerChamberPort(),
+                config.printerRtspPort(), config.accessCode());
         if (config.demo() != null) {
             boolean rtsp = config.demo().equals("rtsp");
-            String code = config.accessCode().reveal();
-            simulator = rtsp ? RtspSimulator.start(0, code) : ChamberSimulator.start(0, code);
+            simulator = rtsp ? RtspSimulator.start(0, config.accessCode().reveal()) : ChamberSimulator.start(0, config.accessCode().reveal());
             printerAddress = new PrinterAddress("127.0.0.1", rtsp ? config.printerChamberPort() : simulator.port(),
                     rtsp ? simulator.port() : config.printerRtspPort(), config.accessCode());
             LOG.info("Demo: simulated {} printer on 127.0.0.1:{}", config.demo(), simulator.port());

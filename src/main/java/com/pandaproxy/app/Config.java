@@ -3,7 +3,6 @@ package com.pandaproxy.app;
 import com.pandaproxy.ha.MqttSettings;
 import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.Bambu;
-import com.pandaproxy.printer.PrinterAddress;
 import java.nio.file.Path;
 
 /**
@@ -33,11 +32,6 @@ public record Config(
         return new Builder();
     }
 
-    /** The printer as the proxies and detection see it. */
-    public PrinterAddress printer() {
-        return new PrinterAddress(printerIp, printerChamberPort, printerRtspPort, accessCode);
-    }
-
     /** Builds a {@link Config}; what is not set keeps the command line's default. */
     public static final class Builder {
         private String printerIp;
@@ -53,9 +47,6 @@ public record Config(
         private int maxClients = 64;
         private String demo;
         private MqttSettings mqtt;
-
-        private Builder() {
-        }
 
         /** The printer's address and LAN access code. */
         public Builder printer(String ip, String code) {

@@ -42,11 +42,7 @@ public final class ChamberProxy implements CameraProxy {
     /** A joining client gets the last frame at once only if it is at most this old. */
     static final Duration JOIN_MAX_AGE = Duration.ofSeconds(3);
 
-    /**
-     * Where clients connect and how many are served.
-     *
-     * @param login a client's time to finish TLS and send its login ({@link #LOGIN_LIMIT})
-     */
+    /** Where clients connect, how many are served, and each one's time for TLS and its login ({@link #LOGIN_LIMIT}). */
     public record Settings(String bindAddress, int port, int maxClients, Duration login) {
     }
 
@@ -75,8 +71,9 @@ public final class ChamberProxy implements CameraProxy {
         this.latest = new LatestFrame(JOIN_MAX_AGE.toNanos(), System::nanoTime);
         this.fanout = new Fanout<>(loop, latest);
         this.admission = new Admission(settings.maxClients());
-        this.upstream = new Upstream(context.printer(), loop, fanout, context.status());
-        this.lifecycle = new UpstreamLifecycle("printer camera", upstream, context.tls().client(), timings, loop, context.status());
+        this.upstream = new Upstream(context.printer(), fanout, context.status());
+        this.lifecycle = new UpstreamLifecycle("printer camera", upstream, context.tls().client(), timings, loop,
+                context.status());
     }
 
     @Override
@@ -118,8 +115,8 @@ public final class ChamberProxy implements CameraProxy {
                     }
                 });
         server = bootstrap.bind(settings.bindAddress(), settings.port()).syncUninterruptibly().channel();
-        LOG.info("Chamber-image proxy listening on {} (TLS, {}), printer camera at {}", HostPort.of(settings.bindAddress(), port()),
-                context.tls().provider(), HostPort.of(context.printer().host(), context.printer().chamberPort()));
+        LOG.info("Chamber-image proxy listening on {} (TLS, {}), printer camera at {}", HostPort.of(settings.bindAddress(),
+                port()), context.tls().provider(), HostPort.of(context.printer().host(), context.printer().chamberPort()));
     }
 
     /** The port clients connect to (the bound one, useful when configured as 0). */
@@ -142,7 +139,7 @@ public final class ChamberProxy implements CameraProxy {
 
     /** Frames from the printer dropped because they were not JPEG images. */
     public long badFrames() {
-        return upstream.badFrames();
+        return context.status().snapshot().badFrames();
     }
 
     @Override

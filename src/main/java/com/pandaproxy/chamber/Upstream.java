@@ -12,7 +12,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetSocketAddress;
@@ -26,33 +25,14 @@ import java.net.InetSocketAddress;
 final class Upstream implements UpstreamLifecycle.Protocol {
     private final InetSocketAddress printer;
     private final byte[] login;
-    private final EventLoop loop;
     private final Fanout<ByteBuf> fanout;
     private final StatusBoard status;
 
-    // confined to the loop
-    private long badFrames;
-
-    Upstream(PrinterAddress printer, EventLoop loop, Fanout<ByteBuf> fanout, StatusBoard status) {
+    Upstream(PrinterAddress printer, Fanout<ByteBuf> fanout, StatusBoard status) {
         this.printer = InetSocketAddress.createUnresolved(printer.host(), printer.chamberPort());
         this.login = AuthPacket.encode(Bambu.USER, printer.accessCode().reveal());
-        this.loop = loop;
         this.fanout = fanout;
         this.status = status;
-    }
-
-    /** Frames dropped because they were not JPEG images, over all connections. */
-    long badFrames() {
-        if (loop.inEventLoop()) {
-            return badFrames;
-        }
-        return loop.submit(this::badFrames).syncUninterruptibly().getNow();
-    }
-
-    /** A frame was dropped because it was not a JPEG image: counted here and on the status. */
-    private void badFrame() {
-        badFrames++;
-        status.badFrames(1);
     }
 
     @Override
@@ -65,10 +45,7 @@ final class Upstream implements UpstreamLifecycle.Protocol {
         return new Session(c);
     }
 
-    /**
-     * Continues on a connection that is already logged in (TLS handler in place, reading paused):
-     * adds this proxy's handlers after TLS, feeds them the bytes already read, resumes reading.
-     */
+    /** Goes on with detection's connection (logged in, reading paused): the bytes read so far first. */
     Session adopted(Connection c, ByteBuf received) {
         Session session = new Session(c);
         session.loginSent = true;
@@ -95,7 +72,7 @@ final class Upstream implements UpstreamLifecycle.Protocol {
                             ctx.fireChannelRead(msg);
                         }
                     })
-                    .addLast("frames", new FrameDecoder(Upstream.this::badFrame))
+                    .addLast("frames", new FrameDecoder(() -> status.badFrames(1)))
                     .addLast("relay", this);
         }
 
@@ -141,8 +118,6 @@ final class Upstream implements UpstreamLifecycle.Protocol {
         public void closed() {
             if (loginSent && !receivedAny) {
                 c.rejected("closed the connection right after the login: is the access code right?");
-            } else if (!c.streamed()) {
-                c.fail("closed the connection before sending a frame");
             }
         }
     }

@@ -12,9 +12,8 @@ public final class Errors {
     }
 
     /**
-     * The root cause in words: a plain phrase for the usual network failures ("connection
-     * refused"), else its message, else the outermost one, else its name. The messages of the
-     * network stack and of the libraries used never carry a secret.
+     * The root cause in words: a phrase for the usual network failures ("connection refused"), else
+     * its message (never a secret, from the network stack and the libraries used), else its name.
      */
     public static String describe(Throwable t) {
         Throwable root = t;

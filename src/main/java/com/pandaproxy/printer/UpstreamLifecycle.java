@@ -56,10 +56,10 @@ public final class UpstreamLifecycle implements Upstream {
         /** Says goodbye (RTSP's TEARDOWN, {@link Connection#closeTls()}); the printer's close is awaited. */
         void leave();
 
-        /** Nothing alive for the watchdog time: what that means ("sent no frame"; " for 10 s" is added), or null after nudging the printer (MQTT's pushall) for one more. */
+        /** Nothing alive for the watchdog time: what that means ("sent no frame"), or null after nudging the printer. */
         String silent();
 
-        /** The printer closed the connection, no failure reported: fail or reject it if that means more. */
+        /** The printer closed the connection, no failure reported: fail or reject it if that means more than that. */
         default void closed() {
         }
 
@@ -233,7 +233,7 @@ public final class UpstreamLifecycle implements Upstream {
             return;
         }
         current = null;
-        String error = c.error != null ? c.error : "closed the connection";
+        String error = c.error != null ? c.error : c.streamed ? "closed the connection" : "closed the connection before streaming";
         observer.error(error);
         observer.state(c.failure);
         long delay = backoff.nextDelayMillis();
@@ -292,10 +292,6 @@ public final class UpstreamLifecycle implements Upstream {
                 streamed = true;
                 streaming(this);
             }
-        }
-
-        public boolean streamed() {
-            return streamed;
         }
 
         /** Ending or ended (a failure, a goodbye): whatever still arrives on it is to be dropped. */

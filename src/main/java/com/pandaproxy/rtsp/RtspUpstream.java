@@ -13,12 +13,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 
 /**
- * The one RTSPS connection to the printer's camera ({@code rtsps://<printer>:<port>/streaming/live/1}):
- * the RTSP protocol's part of an {@link UpstreamLifecycle}, which connects with TLS (the printer's
- * self-signed certificate accepted, {@code ProxyContext.tls().client()}), reconnects with backoff
- * and runs the watchdog (no RTP for 10 s after PLAY). Each connection plays every track over
- * TCP-interleaved channels ({@link UpstreamSession}); a redirect to another server is followed at
- * once, a same-server redirect is remembered for the next connections. Runs on the event loop given.
+ * The RTSP protocol's part of the one connection to the printer's camera ({@code
+ * rtsps://<printer>:<port>/streaming/live/1}, an {@link UpstreamLifecycle}; the watchdog runs from
+ * PLAY). Each connection plays every track over TCP-interleaved channels ({@link UpstreamSession});
+ * a redirect to another server is followed at once, a same-server one remembered for the next.
  */
 public final class RtspUpstream implements UpstreamLifecycle.Protocol {
     private final UpstreamListener listener;
@@ -35,7 +33,7 @@ public final class RtspUpstream implements UpstreamLifecycle.Protocol {
         this.nextUrl = url != null ? url : "rtsps://" + HostPort.of(printer.host(), printer.rtspPort()) + Bambu.STREAM_PATH;
     }
 
-    /** The upstream to the context's printer ({@link RtspProxy.UpstreamFactory}); its channels and {@code listener} run on {@code loop}. */
+    /** The upstream to the context's printer, on {@code loop} ({@link RtspProxy.UpstreamFactory}). */
     public static Upstream create(ProxyContext context, EventLoop loop, UpstreamListener listener) {
         return create(context, loop, listener, null);
     }
