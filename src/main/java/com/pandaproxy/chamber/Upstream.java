@@ -63,7 +63,7 @@ final class Upstream implements UpstreamLifecycle.Protocol {
 
         Session(Connection c) {
             this.c = c;
-            c.watch(); // TLS, the login and the first frame within the watchdog time, and a frame in every one after
+            c.watch(); // TLS, the login and the first frame within the watchdog time, then a frame in each
             c.channel().pipeline()
                     .addLast("received", new ChannelInboundHandlerAdapter() {
                         @Override
@@ -101,7 +101,7 @@ final class Upstream implements UpstreamLifecycle.Protocol {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable root = cause instanceof ChamberProtocolException || cause.getCause() == null ? cause : cause.getCause();
             c.fail(root instanceof ChamberProtocolException ? "sent a stream that makes no sense (" + root.getMessage() + ")"
-                    : Errors.describe(root));
+                    : "failed: " + Errors.describe(root));
         }
 
         @Override

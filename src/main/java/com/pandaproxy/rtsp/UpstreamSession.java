@@ -89,7 +89,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
             if (e.isSuccess()) {
                 send(Step.OPTIONS, url);
             } else {
-                connection.fail("TLS handshake with the printer failed: " + Errors.describe(e.cause()));
+                connection.fail("failed the TLS handshake (" + Errors.describe(e.cause()) + ")");
             }
             return;
         }
@@ -113,7 +113,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         try {
             if (msg instanceof FullHttpResponse response) {
                 if (response.decoderResult().isFailure()) {
-                    connection.fail("malformed RTSP answer from the printer");
+                    connection.fail("sent a malformed RTSP answer");
                 } else {
                     response(response);
                 }
@@ -163,7 +163,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
             if (++authAttempts <= MAX_AUTH_ATTEMPTS && auth.challenged(challenges)) {
                 send(answered, uri);
             } else {
-                connection.rejected("the printer refused the access code (401 Unauthorized)");
+                connection.rejected("refused the access code (401 Unauthorized)");
             }
             return;
         }
@@ -188,11 +188,11 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
                 try {
                     sdp = Sdp.parse(r.content().toString(StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
-                    connection.fail("the printer sent a malformed SDP: " + e.getMessage());
+                    connection.fail("sent a malformed SDP: " + e.getMessage());
                     return;
                 }
                 if (sdp.media().isEmpty()) {
-                    connection.fail("the printer's SDP has no media");
+                    connection.fail("sent an SDP without media");
                     return;
                 }
                 base = RtspUrls.base(uri, r.headers().get(RtspHeaderNames.CONTENT_BASE),
@@ -224,7 +224,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
                     getParameterWorks = false; // the printer does not do GET_PARAMETER: OPTIONS from now on
                     keepalive();
                 } else if (code == 454) {
-                    connection.fail("the printer forgot the session (454 Session Not Found)");
+                    connection.fail("forgot the session (454 Session Not Found)");
                 }
             }
             case TEARDOWN -> ctx.close();
@@ -235,7 +235,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         if (r.status().code() / 100 == 2) {
             return true;
         }
-        connection.fail("the printer answered " + answered + " with " + r.status().code() + " " + r.status().reasonPhrase());
+        connection.fail("answered " + answered + " with " + r.status().code() + " " + r.status().reasonPhrase());
         return false;
     }
 
@@ -243,7 +243,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         SdpMedia media = sdp.media().get(track);
         String control = media.control().orElse(sdp.media().size() == 1 ? "*" : null);
         if (control == null) {
-            connection.fail("the printer's SDP has several media without control URLs");
+            connection.fail("sent an SDP with several media but no control URLs");
             return;
         }
         send(Step.SETUP, RtspUrls.resolve(base, control));
@@ -259,7 +259,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
                 sessionTimeoutSeconds = h.timeoutOrDefault();
             }
             if (session == null) {
-                connection.fail("the printer's SETUP answer has no Session");
+                connection.fail("answered SETUP without a Session");
                 return false;
             }
             int rtp = 2 * track;
@@ -280,7 +280,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
             channelRtcp[rtcp] = true;
             return true;
         } catch (IllegalArgumentException e) {
-            connection.fail("the printer's SETUP answer is malformed: " + e.getMessage());
+            connection.fail("sent a malformed SETUP answer: " + e.getMessage());
             return false;
         }
     }
@@ -292,11 +292,11 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
     private void redirect(Step answered, FullHttpResponse r) {
         String location = r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.LOCATION);
         if (location == null || !RtspUrls.isAbsolute(location.trim())) {
-            connection.fail("the printer answered " + answered + " with a redirect without a usable Location");
+            connection.fail("answered " + answered + " with a redirect without a usable Location");
             return;
         }
         if (++redirects > MAX_REDIRECTS) {
-            connection.fail("the printer redirected more than " + MAX_REDIRECTS + " times");
+            connection.fail("redirected more than " + MAX_REDIRECTS + " times");
             return;
         }
         String target = RtspUrls.withoutUserInfo(location.trim());
@@ -305,7 +305,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
                 throw new IllegalArgumentException("no host");
             }
         } catch (IllegalArgumentException e) {
-            connection.fail("the printer redirected to an unusable URL");
+            connection.fail("redirected to an unusable URL");
             return;
         }
         if (!authority(target).equalsIgnoreCase(authority(url))) {
@@ -345,7 +345,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
 
     @Override
     public String silent() {
-        return "no video from the printer";
+        return "sent no video";
     }
 
     /** Sends step {@code s}'s request; its answer comes to {@link #response}, or the step times out. */
@@ -380,11 +380,11 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         step = s;
         pendingUri = uri;
         cancelResponseTimeout();
-        responseTimeout = ctx.executor().schedule(() -> connection.fail("the printer did not answer " + s + " within "
+        responseTimeout = ctx.executor().schedule(() -> connection.fail("did not answer " + s + " within "
                 + RESPONSE_TIMEOUT_MILLIS / 1000 + " s"), RESPONSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         ctx.writeAndFlush(req).addListener(f -> {
             if (!f.isSuccess()) {
-                connection.fail("cannot send to the printer: " + Errors.describe(f.cause()));
+                connection.fail("took no request (" + Errors.describe(f.cause()) + ")");
             }
         });
     }
@@ -405,7 +405,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        connection.fail("connection to the printer failed: " + Errors.describe(cause));
+        connection.fail("failed: " + Errors.describe(cause));
     }
 
     /** However the session ended: timers stopped, and the relay told if it had heard of it. */
