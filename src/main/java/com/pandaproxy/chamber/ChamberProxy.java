@@ -2,6 +2,7 @@ package com.pandaproxy.chamber;
 
 import com.pandaproxy.fanout.Fanout;
 import com.pandaproxy.net.HostPort;
+import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.ChamberConnection;
 import com.pandaproxy.printer.ProxyContext;
@@ -21,7 +22,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -55,6 +55,7 @@ public final class ChamberProxy implements CameraProxy {
     private final ChamberConnection connection;
     private final ChannelGroup clients = new DefaultChannelGroup("chamber-clients", GlobalEventExecutor.INSTANCE);
     private final Admission admission;
+    private final LoginGate gate;
     private volatile String lastRefusal;
     private Channel server;
 
@@ -71,6 +72,7 @@ public final class ChamberProxy implements CameraProxy {
         this.latest = new LatestFrame(JOIN_MAX_AGE.toNanos(), System::nanoTime);
         this.fanout = new Fanout<>(loop, latest);
         this.admission = new Admission(settings.maxClients());
+        this.gate = new LoginGate("Chamber", context.authThrottle(), settings.login());
         this.upstream = new Upstream(context.printer(), fanout, context.status());
         this.lifecycle = new UpstreamLifecycle("printer camera", upstream, context.tls().client(), timings, loop,
                 context.status());
@@ -95,8 +97,7 @@ public final class ChamberProxy implements CameraProxy {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        InetAddress address = ch.remoteAddress().getAddress();
-                        String refusal = admission.startLogin(address);
+                        String refusal = admission.refusal();
                         if (refusal != null) {
                             refused(refusal);
                             ch.close();
@@ -105,13 +106,13 @@ public final class ChamberProxy implements CameraProxy {
                         lastRefusal = null;
                         clients.add(ch);
                         SslHandler tls = serverTls.newHandler(ch.alloc());
-                        tls.setHandshakeTimeoutMillis(settings.login().toMillis());
+                        tls.setHandshakeTimeoutMillis(0); // the login gate's time limit covers TLS
                         // each write encrypted as it is: a JPEG is one wrap into one buffer (its 16 KB
                         // records made in one go), not a wrap, a buffer and a promise per 16 KB
                         tls.setWrapDataSize(0);
-                        ch.pipeline().addLast("tls", tls)
-                                .addLast("login", new ClientLogin(expectedCode, context.authThrottle(), fanout,
-                                        context.status(), settings.login().toMillis(), admission, address));
+                        LoginGate.Login login = gate.newLogin();
+                        ch.pipeline().addLast("gate", login).addLast("tls", tls)
+                                .addLast("login", new ClientLogin(expectedCode, login, fanout, context.status(), admission));
                     }
                 });
         server = bootstrap.bind(settings.bindAddress(), settings.port()).syncUninterruptibly().channel();
@@ -124,9 +125,9 @@ public final class ChamberProxy implements CameraProxy {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** Connections now: authenticated clients and logins in progress. */
+    /** Connections now: authenticated clients, logins in progress and connections waiting to log in. */
     public int connections() {
-        return admission.clients() + admission.pending();
+        return admission.clients() + gate.pending() + gate.waiting();
     }
 
     /** Logs a refused connection once, until a connection is let in again. */

@@ -2,75 +2,42 @@ package com.pandaproxy.chamber;
 
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.fanout.Fanout;
-import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.printer.StatusBoard;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.NotSslRecordException;
-import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A new client's login: it must finish TLS and send the 80-byte packet within the time limit;
- * user and code are checked (the code in constant time). Anything wrong closes the connection
- * without a byte sent, like a printer. Addresses with repeated failures wait before their
- * verdict. A client that passes takes one of the --max-clients slots (see {@link Admission}),
- * joins the fan-out and from then on its input is ignored.
+ * A new client's login: after TLS it must send the 80-byte packet (within the port's
+ * {@link LoginGate} time limit); user and code are checked (the code in constant time). Anything
+ * wrong closes the connection without a byte sent, like a printer; a wrong code may first be held
+ * back by the gate's throttle, a right one never is. A client that passes takes one of the
+ * --max-clients slots (see {@link Admission}), joins the fan-out and from then on its input is ignored.
  */
 final class ClientLogin extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientLogin.class);
 
     private final byte[] expectedCode;
-    private final AuthThrottle throttle;
+    private final LoginGate.Login login;
     private final Fanout<ByteBuf> fanout;
     private final StatusBoard status;
-    private final long timeoutMillis;
     private final Admission admission;
-    private final InetAddress address;
     private final byte[] packet = new byte[AuthPacket.LENGTH];
     private int received;
     private boolean decided;
     private boolean reported;
-    private boolean loggingIn = true;
-    private ScheduledFuture<?> timeout;
 
-    /** For a connection from {@code address} whose login {@code admission} has already counted. */
-    ClientLogin(byte[] expectedCode, AuthThrottle throttle, Fanout<ByteBuf> fanout, StatusBoard status, long timeoutMillis,
-            Admission admission, InetAddress address) {
+    ClientLogin(byte[] expectedCode, LoginGate.Login login, Fanout<ByteBuf> fanout, StatusBoard status, Admission admission) {
         this.expectedCode = expectedCode;
-        this.throttle = throttle;
+        this.login = login;
         this.fanout = fanout;
         this.status = status;
-        this.timeoutMillis = timeoutMillis;
         this.admission = admission;
-        this.address = address;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        // the close future fires however the connection ends, even if it never became active
-        ctx.channel().closeFuture().addListener(f -> loginOver());
-    }
-
-    /** The login no longer counts as pending: decided, or the connection is gone. */
-    private void loginOver() {
-        if (loggingIn) {
-            loggingIn = false;
-            admission.endLogin(address);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(() -> refuse(ctx, "no login within " + timeoutMillis + " ms"),
-                timeoutMillis, TimeUnit.MILLISECONDS);
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -87,37 +54,28 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             }
             decided = true;
             ctx.channel().config().setAutoRead(false);
-            long delay = throttle.delayMillis(address);
-            if (delay > 0) {
-                ctx.executor().schedule(() -> verdict(ctx), delay, TimeUnit.MILLISECONDS);
+            String refusal = check();
+            if (refusal == null) {
+                login.passed();
+                join(ctx);
             } else {
-                verdict(ctx);
+                login.failed(() -> refuse(ctx, refusal));
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    private void verdict(ChannelHandlerContext ctx) {
-        if (!ctx.channel().isActive()) {
-            return;
-        }
-        loginOver();
-        AuthPacket login;
+    /** Why the login packet is refused, or null for the right user and code. */
+    private String check() {
         try {
-            login = AuthPacket.decode(packet);
+            return AuthPacket.decode(packet).accepts(Bambu.USER, expectedCode) ? null : "wrong user name or access code";
         } catch (ChamberProtocolException e) {
-            throttle.failed(address);
-            refuse(ctx, e.getMessage());
-            return;
+            return e.getMessage();
         }
-        if (!login.accepts(Bambu.USER, expectedCode)) {
-            throttle.failed(address);
-            refuse(ctx, "wrong user name or access code");
-            return;
-        }
-        throttle.succeeded(address);
-        timeout.cancel(false);
+    }
+
+    private void join(ChannelHandlerContext ctx) {
         if (!admission.join()) {
             refuse(ctx, "logged in, but --max-clients clients are already connected");
             return;
@@ -161,17 +119,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause.getCause() != null && !(cause instanceof NotSslRecordException) ? cause.getCause() : cause;
-        String reason = root instanceof NotSslRecordException ? "not TLS"
-                : root instanceof SslHandshakeTimeoutException ? "TLS not finished in time"
-                : "TLS failed: " + root.getMessage();
+        String reason = root instanceof NotSslRecordException ? "not TLS" : "TLS failed: " + root.getMessage();
         refuse(ctx, reason);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
-        ctx.fireChannelInactive();
     }
 }

@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Slows down guessing of the access code through the proxy: after {@link #FREE_FAILURES} failed
- * logins from one address within a minute, that address must wait before its next attempt is
- * answered (the wait doubles per further failure, up to 30 s). Bounded memory: the oldest
- * addresses are forgotten first.
+ * logins from one address within a minute, the answer to that address's next wrong attempt is
+ * held back (the hold doubles per further failure, up to 30 s); right attempts are never held
+ * ({@link LoginGate} applies it). One per process, shared by every port, so a guesser is slowed
+ * on all of them. Bounded memory: the oldest addresses are forgotten first.
  */
 public final class AuthThrottle {
     static final int FREE_FAILURES = 5;
@@ -47,12 +48,7 @@ public final class AuthThrottle {
         }
     }
 
-    /** A successful login clears the address's record. */
-    public synchronized void succeeded(InetAddress address) {
-        failures.remove(address);
-    }
-
-    /** How long to hold back the answer to this address's next attempt, 0 for none. */
+    /** How long to hold back the answer to this address's next wrong attempt, 0 for none. */
     public synchronized long delayMillis(InetAddress address) {
         Deque<Long> times = failures.get(address);
         if (times == null) {

@@ -22,6 +22,8 @@ public final class RtspProxy implements CameraProxy {
     public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(60);
     /** How long DESCRIBE/SETUP wait for an upstream that is still connecting before answering 503. */
     public static final Duration DESCRIBE_WAIT = Duration.ofSeconds(5);
+    /** How long a client has to log in after connecting (or after a refused attempt). */
+    public static final Duration LOGIN_LIMIT = Duration.ofSeconds(10);
     static final String REALM = "PandaProxy";
 
     /** Where clients connect and how many are served. */
@@ -50,7 +52,7 @@ public final class RtspProxy implements CameraProxy {
         this.relay = new Relay(loop, ByteBufAllocator.DEFAULT, context.status());
         ServerAuthenticator auth = new ServerAuthenticator(REALM, Bambu.USER, context.printer().accessCode().reveal());
         this.server = new RtspServer(new RtspServer.Settings(settings.bindAddress(), settings.port(), context.tls().server(),
-                auth, context.authThrottle(), settings.maxClients(), sessionTimeout, describeWait),
+                auth, context.authThrottle(), LOGIN_LIMIT, settings.maxClients(), sessionTimeout, describeWait),
                 context.group(), relay, context.status());
         this.upstream = upstreams.create(context, loop, relay);
     }

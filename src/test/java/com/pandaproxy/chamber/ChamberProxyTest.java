@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterAddress;
@@ -64,6 +66,7 @@ class ChamberProxyTest {
     private EventLoopGroup group;
     private StatusBoard status;
     private ChamberProxy proxy;
+    private AuthThrottle throttle;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @BeforeEach
@@ -83,7 +86,8 @@ class ChamberProxyTest {
         PrinterAddress printer = new PrinterAddress("127.0.0.1", printerPort, 0, new Secret(code));
         status = new StatusBoard(CameraType.CHAMBER);
         Tls tls = new Tls(ServerCertificate.loadOrCreate(dataDir, "127.0.0.1"), provider);
-        ChamberProxy p = new ChamberProxy(new ProxyContext(printer, tls, group, status, new AuthThrottle()),
+        throttle = new AuthThrottle();
+        ChamberProxy p = new ChamberProxy(new ProxyContext(printer, tls, group, status, throttle),
                 new ChamberProxy.Settings("127.0.0.1", 0, maxClients, login), timings, null);
         p.start();
         return p;
@@ -293,6 +297,62 @@ class ChamberProxyTest {
         }
     }
 
+    /** Issue 15 item 1: one misconfigured tool must not lock out the right clients on its host. */
+    @Test
+    void aRightCodeIsServedAtOnceAfterWrongOnesFromTheSameAddress() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int i = 0; i < 10; i++) {
+            throttle.failed(loopback); // ten wrong codes already: the next refusal is held 30 s
+        }
+        SSLSocket wrong = ChamberViewer.tls(proxy.port(), 0);
+        closeables.add(wrong);
+        wrong.getOutputStream().write(AuthPacket.encode("bblp", "00000000"));
+        long start = System.nanoTime();
+        ChamberViewer right = client();
+        assertNotNull(right.next(WAIT), "the right code is served although its address guessed wrong");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "at once");
+        wrong.setSoTimeout(200);
+        assertThrows(java.net.SocketTimeoutException.class, () -> wrong.getInputStream().read(), "the wrong code's refusal is held");
+    }
+
+    /** Issue 15 item 2: after a restart every client of a host comes back at once. */
+    @Test
+    void aReconnectStormFromOneAddressIsServedWithinFiveSeconds() throws Exception {
+        proxy.close();
+        sim.close();
+        sim = ChamberSimulator.start(0, CODE, new ChamberSimulator.Options(5, 320, 180, 4));
+        proxy = startProxy(CODE, 128, ChamberProxy.LOGIN_LIMIT, UpstreamTimings.CHAMBER);
+        int clients = 100;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<ChamberViewer>> joins = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                long at = start + TimeUnit.MILLISECONDS.toNanos(10L * i); // 100 within one second
+                joins.add(pool.submit(() -> {
+                    Thread.sleep(Math.max(0, (at - System.nanoTime()) / 1_000_000));
+                    ChamberViewer v = ChamberViewer.connect(proxy.port(), CODE);
+                    v.nextFrame(Duration.ofSeconds(5));
+                    return v;
+                }));
+            }
+            List<String> failed = new ArrayList<>();
+            for (java.util.concurrent.Future<ChamberViewer> join : joins) {
+                try {
+                    closeables.add(join.get(10, TimeUnit.SECONDS));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failed.add(e.getCause().toString());
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(failed.isEmpty(), failed.size() + " of " + clients + " not served, e.g. " + (failed.isEmpty() ? "" : failed.get(0)));
+            assertTrue(seconds < 5, "all served after " + seconds + " s");
+            assertEquals(clients, status.snapshot().clients());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void atMostMaxClientsTheNextIsClosedAtOnce() throws Exception {
         proxy.close();
@@ -328,22 +388,34 @@ class ChamberProxyTest {
     }
 
     @Test
-    void loginsInProgressAreBoundedPerAddress() throws Exception {
+    void loginsInProgressAreBoundedPerAddressAndTheNextWaitsItsTurn() throws Exception {
         proxy.close();
         proxy = startProxy(CODE, 64, ChamberProxy.LOGIN_LIMIT, UpstreamTimings.CHAMBER);
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int i = 0; i < Admission.MAX_PENDING_PER_ADDRESS; i++) {
-            idleConnection(loopback);
+        List<Socket> idle = new ArrayList<>();
+        for (int i = 0; i < LoginGate.MAX_PENDING_PER_ADDRESS + 20; i++) {
+            idle.add(idleConnection(loopback)); // an idle flood: the address's login slots, then 20 waiting
         }
-        Await.until("the address's login slots taken", WAIT, () -> proxy.connections() == Admission.MAX_PENDING_PER_ADDRESS);
-        Socket extra = idleConnection(loopback);
-        long start = System.nanoTime();
-        assertEquals(-1, extra.getInputStream().read(), "one more from the same address is closed");
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "at once, not at the login time limit");
-        // another address still gets in (all of 127.0.0.0/8 is loopback)
+        Await.until("the flood held", WAIT, () -> proxy.connections() == LoginGate.MAX_PENDING_PER_ADDRESS + 20);
+        // another address gets in at once (all of 127.0.0.0/8 is loopback)
         ChamberViewer other = ChamberViewer.connect(InetAddress.getByName("127.0.0.2"), proxy.port(), CODE);
         closeables.add(other);
         assertEquals(2, other.take(2, WAIT).size());
+        // a client behind the flood from the same address is not closed: it gets in when the flood goes
+        java.util.concurrent.CompletableFuture<ChamberViewer> behind = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return ChamberViewer.connect(loopback, proxy.port(), CODE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Await.until("the client waiting", WAIT, () -> proxy.connections() == LoginGate.MAX_PENDING_PER_ADDRESS + 22);
+        for (Socket s : idle) {
+            s.close();
+        }
+        ChamberViewer late = behind.get(10, TimeUnit.SECONDS);
+        closeables.add(late);
+        assertEquals(2, late.take(2, WAIT).size());
     }
 
     /** A TCP connection from {@code from} to the proxy that never starts TLS. */

@@ -95,8 +95,7 @@ public final class ChamberViewer implements AutoCloseable {
             if (from != null) {
                 plain.bind(new InetSocketAddress(from, 0));
             }
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+            SSLContext ctx = trustingAll();
             if (receiveBuffer > 0) {
                 plain.setReceiveBufferSize(receiveBuffer);
             }
@@ -112,6 +111,17 @@ public final class ChamberViewer implements AutoCloseable {
             plain.close();
             throw e;
         }
+    }
+
+    private static SSLContext trustAll;
+
+    /** One context for all viewers: making one per connection costs more than its handshake. */
+    private static synchronized SSLContext trustingAll() throws GeneralSecurityException {
+        if (trustAll == null) {
+            trustAll = SSLContext.getInstance("TLS");
+            trustAll.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        }
+        return trustAll;
     }
 
     private void read() {

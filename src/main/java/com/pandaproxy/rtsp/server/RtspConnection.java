@@ -1,5 +1,6 @@
 package com.pandaproxy.rtsp.server;
 
+import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.rtsp.InterleavedFrame;
 import com.pandaproxy.rtsp.NptRange;
 import com.pandaproxy.rtsp.RtpInfo;
@@ -60,6 +61,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
 
     private final RtspServer server;
     private final Channel channel;
+    private final LoginGate.Login login;
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
     private boolean busy;
     private boolean draining;
@@ -70,9 +72,10 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> reports;
     private volatile long lastHeardNanos = System.nanoTime();
 
-    RtspConnection(RtspServer server, Channel channel) {
+    RtspConnection(RtspServer server, Channel channel, LoginGate.Login login) {
         this.server = server;
         this.channel = channel;
+        this.login = login;
     }
 
     @Override
@@ -402,40 +405,27 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * Runs {@code then} once the connection has logged in; else answers 401 with the challenges.
-     * An address with recent failures waits ({@code AuthThrottle}) before any answer.
+     * The answer to wrong credentials may be held back by the login gate's throttle; right ones
+     * go on at once.
      */
     private void authorized(Request r, Runnable then) {
         if (authenticated) {
             then.run();
             return;
         }
-        InetAddress address = ((InetSocketAddress) channel.remoteAddress()).getAddress();
-        long delay = server.settings().throttle().delayMillis(address);
-        Runnable check = () -> {
-            if (!channel.isActive()) {
-                return;
+        switch (server.settings().auth().verify(r.method(), r.header(RtspHeaderNames.AUTHORIZATION))) {
+            case OK -> {
+                authenticated = true;
+                login.passed();
+                then.run();
             }
-            ServerAuthenticator.Result result = server.settings().auth().verify(r.method(), r.header(RtspHeaderNames.AUTHORIZATION));
-            switch (result) {
-                case OK -> {
-                    server.settings().throttle().succeeded(address);
-                    authenticated = true;
-                    then.run();
-                }
-                case FAILED -> {
-                    server.settings().throttle().failed(address);
-                    LOG.info("RTSP login failed from {}", address.getHostAddress());
-                    finish(r, unauthorized(false));
-                }
-                case STALE -> finish(r, unauthorized(true));
-                case MISSING -> finish(r, unauthorized(false));
+            case FAILED -> {
+                LOG.info("RTSP login failed from {}", peer());
+                channel.config().setAutoRead(false);
+                login.failed(() -> finish(r, unauthorized(false)));
             }
-        };
-        if (delay <= 0) {
-            check.run();
-        } else {
-            channel.config().setAutoRead(false);
-            channel.eventLoop().schedule(() -> later(r, check), delay, TimeUnit.MILLISECONDS);
+            case STALE -> finish(r, unauthorized(true));
+            case MISSING -> finish(r, unauthorized(false));
         }
     }
 

@@ -1,6 +1,7 @@
 package com.pandaproxy.rtsp.server;
 
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.RtspCodec;
 import com.pandaproxy.rtsp.auth.ServerAuthenticator;
@@ -38,15 +39,20 @@ public final class RtspServer implements AutoCloseable {
     /** How long a client's backlog may grow before it counts as slow (then it loses packets to the next keyframe). */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
-    /** Everything the server needs; {@code sessionTimeout} is 60 s in production. */
+    /**
+     * Everything the server needs; {@code sessionTimeout} is 60 s in production. A connection must
+     * log in within {@code loginLimit} of connecting, and again after each refused attempt.
+     */
     public record Settings(String bindAddress, int port, SslContext ssl, ServerAuthenticator auth,
-                           AuthThrottle throttle, int maxClients, Duration sessionTimeout, Duration describeWait) {
+                           AuthThrottle throttle, Duration loginLimit, int maxClients, Duration sessionTimeout,
+                           Duration describeWait) {
     }
 
     private final Settings settings;
     private final EventLoopGroup group;
     private final Relay relay;
     private final StatusBoard status;
+    private final LoginGate gate;
     private final AtomicInteger sessions = new AtomicInteger();
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
@@ -57,6 +63,7 @@ public final class RtspServer implements AutoCloseable {
         this.group = group;
         this.relay = relay;
         this.status = status;
+        this.gate = new LoginGate("RTSP", settings.throttle(), settings.loginLimit());
     }
 
     public void start() throws InterruptedException {
@@ -72,9 +79,10 @@ public final class RtspServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
-                        ch.pipeline().addLast("tls-detect", new OptionalSslHandler(settings.ssl()));
+                        LoginGate.Login login = gate.newLogin();
+                        ch.pipeline().addLast("gate", login).addLast("tls-detect", new OptionalSslHandler(settings.ssl()));
                         RtspCodec.install(ch.pipeline());
-                        ch.pipeline().addLast("rtsp", new RtspConnection(RtspServer.this, ch));
+                        ch.pipeline().addLast("rtsp", new RtspConnection(RtspServer.this, ch, login));
                     }
                 });
         try {

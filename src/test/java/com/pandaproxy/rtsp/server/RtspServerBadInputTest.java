@@ -2,6 +2,7 @@ package com.pandaproxy.rtsp.server;
 
 import static com.pandaproxy.rtsp.server.RtspTestClient.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.net.Secret;
@@ -246,8 +247,31 @@ class RtspServerBadInputTest {
         }
     }
 
+    /** Issue 15 item 1: someone else's wrong codes from the same address do not lock out the right ones. */
     @Test
-    void aMalformedRequestHeldBackByTheLoginThrottleStillGets400() throws Exception {
+    void aRightCodeIsAnsweredAtOnceAfterWrongOnesFromTheSameAddress() throws Exception {
+        startWithPrinter();
+        for (int i = 0; i < 10; i++) {
+            throttle.failed(InetAddress.getLoopbackAddress()); // the next wrong answer is held 30 s
+        }
+        for (boolean basicOnly : List.of(true, false)) {
+            RtspTestClient right = RtspTestClient.connect(CLIENT_LOOPS.group(), proxy.port(), false, CODE, basicOnly);
+            open.add(right);
+            long start = System.nanoTime();
+            expect(200, right.request("DESCRIBE", url("/stream"), Map.of()));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 1000, (basicOnly ? "Basic" : "Digest") + " answered after " + millis + " ms");
+        }
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+            s.setSoTimeout(500);
+            s.getOutputStream().write(("DESCRIBE " + url("/stream") + " RTSP/1.0\r\nCSeq: 1\r\nAuthorization: "
+                    + new BasicCredentials("bblp", "00000000").format() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThrows(java.net.SocketTimeoutException.class, () -> s.getInputStream().read(), "a wrong code's 401 is held back");
+        }
+    }
+
+    @Test
+    void aMalformedRequestAfterFailuresFromItsAddressStillGets400() throws Exception {
         startWithPrinter();
         // five free failures, then the next attempt is held back a second
         for (int i = 0; i < 5; i++) {
