@@ -4,7 +4,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
-import io.netty.handler.codec.rtsp.RtspEncoder;
 
 /**
  * Installs the RTSP-over-TCP codec on a pipeline (after TLS, if any). Inbound the next handler
@@ -12,7 +11,8 @@ import io.netty.handler.codec.rtsp.RtspEncoder;
  * {@code decoderResult()}: a malformed message arrives as a failed one) and {@link InterleavedFrame}s,
  * in stream order. Outbound it takes {@code HttpRequest}/{@code HttpResponse} (full messages),
  * {@link InterleavedFrame}s, and raw {@code ByteBuf}s (passed through untouched, for the relay's
- * pre-built interleaved header + shared payload).
+ * pre-built interleaved header + shared payload). Header names go out in RFC 2326's spelling
+ * ({@link CanonicalRtspEncoder}).
  */
 public final class RtspCodec {
     public static final String FRAMER = "rtsp-framer";
@@ -33,7 +33,7 @@ public final class RtspCodec {
                 .setMaxHeaderSize(RtspFramer.DEFAULT_MAX_HEADER_BYTES)
                 .setMaxChunkSize(RtspFramer.DEFAULT_MAX_BODY)));
         pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(RtspFramer.DEFAULT_MAX_BODY));
-        pipeline.addLast(ENCODER, new RtspEncoder());
+        pipeline.addLast(ENCODER, new CanonicalRtspEncoder());
         pipeline.addLast(INTERLEAVED_ENCODER, INTERLEAVED);
     }
 }

@@ -265,6 +265,51 @@ class RtspProxyEndToEndTest {
         assertTrue(c.channel.isActive());
     }
 
+    /** Issue 15 item 3: header names as live555, MediaMTX and GStreamer spell them, byte for byte. */
+    @Test
+    void headerNamesGoOutInTheirCanonicalSpelling() throws Exception {
+        startWithPrinter(RtspSimulator.Auth.DIGEST);
+        String auth = "Authorization: " + new com.pandaproxy.rtsp.auth.BasicCredentials("bblp", CODE).format() + "\r\n";
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+            s.setSoTimeout(10_000);
+            String options = exchange(s, "OPTIONS " + url("rtsp", "/stream") + " RTSP/1.0\r\nCSeq: 1\r\n\r\n");
+            assertHeaders(options, "CSeq: 1", "Public: ", "Server: ");
+            String challenge = exchange(s, "DESCRIBE " + url("rtsp", "/stream") + " RTSP/1.0\r\nCSeq: 2\r\n\r\n");
+            assertHeaders(challenge, "RTSP/1.0 401", "WWW-Authenticate: Digest ", "WWW-Authenticate: Basic ");
+            String describe = exchange(s, "DESCRIBE " + url("rtsp", "/stream") + " RTSP/1.0\r\nCSeq: 3\r\n" + auth + "\r\n");
+            assertHeaders(describe, "RTSP/1.0 200", "Content-Type: application/sdp", "Content-Base: ", "Content-Length: ");
+            int length = Integer.parseInt(describe.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+            s.getInputStream().readNBytes(length);
+            String setup = exchange(s, "SETUP " + url("rtsp", "/stream/trackID=0") + " RTSP/1.0\r\nCSeq: 4\r\n" + auth
+                    + "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n\r\n");
+            assertHeaders(setup, "RTSP/1.0 200", "Transport: RTP/AVP/TCP", "Session: ");
+            String session = setup.replaceAll("(?s).*Session: ([0-9A-Za-z]+).*", "$1");
+            String play = exchange(s, "PLAY " + url("rtsp", "/stream") + " RTSP/1.0\r\nCSeq: 5\r\nSession: " + session + "\r\n\r\n");
+            assertHeaders(play, "RTSP/1.0 200", "RTP-Info: url=", "Range: npt=", "Session: " + session);
+        }
+    }
+
+    /** Sends {@code request} and returns the status line and headers of the answer. */
+    private static String exchange(Socket s, String request) throws java.io.IOException {
+        s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        InputStream in = s.getInputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static void assertHeaders(String head, String... expected) {
+        for (String e : expected) {
+            assertTrue(head.startsWith(e) || head.contains("\r\n" + e), "no '" + e + "' in:\n" + head);
+        }
+    }
+
     @Test
     void unreachablePrinterGets503() throws Exception {
         start(FreePort.get(), 10, Duration.ofSeconds(60), Duration.ofMillis(800));

@@ -215,9 +215,9 @@ class RtspServerBadInputTest {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(few.toString().getBytes(StandardCharsets.US_ASCII));
-            assertTrue(head(s.getInputStream()).matches("(?s)RTSP/1.0 503 .*cseq: 1\r\n.*"));
+            assertTrue(head(s.getInputStream()).matches("(?s)RTSP/1.0 503 .*CSeq: 1\r\n.*"));
             for (int i = 2; i <= 4; i++) {
-                assertTrue(head(s.getInputStream()).matches("(?s)RTSP/1.0 200 .*cseq: " + i + "\r\n.*"));
+                assertTrue(head(s.getInputStream()).matches("(?s)RTSP/1.0 200 .*CSeq: " + i + "\r\n.*"));
             }
         }
         StringBuilder burst = new StringBuilder(describe);
@@ -241,9 +241,9 @@ class RtspServerBadInputTest {
             sim = RtspSimulator.start(printerPort, CODE, RtspSimulator.Auth.BASIC);
             proxy.reconnect();
             String answer = head(s.getInputStream());
-            assertTrue(answer.matches("(?s)RTSP/1.0 400 .*cseq: 1\r\n.*"), answer);
+            assertTrue(answer.matches("(?s)RTSP/1.0 400 .*CSeq: 1\r\n.*"), answer);
             // and the connection goes on with the next request
-            assertTrue(head(s.getInputStream()).matches("(?s)RTSP/1.0 200 .*cseq: 2\r\n.*"));
+            assertTrue(head(s.getInputStream()).matches("(?s)RTSP/1.0 200 .*CSeq: 2\r\n.*"));
         }
     }
 
