@@ -25,7 +25,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +44,11 @@ public final class Application implements AutoCloseable {
     private final SimulatedPrinter simulator;
     private final Printer printer;
     private final StatusBoard status;
+    private final Tls tls;
     private HomeAssistantBridge mqtt; // null when MQTT is off
 
-    private Application(EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status) {
+    private Application(EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status, Tls tls) {
+        this.tls = tls;
         this.group = group;
         this.simulator = simulator;
         this.printer = printer;
@@ -51,6 +57,9 @@ public final class Application implements AutoCloseable {
 
     public static Application start(Config config) throws Exception {
         LOG.info("PandaProxy {} starting", Version.current());
+        if (config.demo() == null) {
+            refuseSelfAsPrinter(config);
+        }
         SimulatedPrinter simulator = null;
         PrinterAddress printerAddress = new PrinterAddress(config.printerIp(), config.printerChamberPort(),
                 config.printerRtspPort(), config.accessCode());
@@ -100,15 +109,56 @@ public final class Application implements AutoCloseable {
                     ? SimulatedPrinter.DEMO_ACCESS_CODE : "(the one given with --access-code)";
             LOG.info("Demo ready: connect a chamber-image client to 127.0.0.1:{} (or this machine's address), user {}, access code {}",
                     config.chamberPort(), Bambu.USER, code);
+            logDemoCommand(config);
         } else if (config.demo() != null) {
             logDemoUrls(config, config.rtspPort());
         }
-        Application app = new Application(group, simulator, printer, status);
+        Application app = new Application(group, simulator, printer, status, tls);
         if (config.mqtt() != null) {
             app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), printer);
             app.mqtt.start(); // returns at once; broker trouble is logged and retried
         }
         return app;
+    }
+
+    /**
+     * Stops a start whose printer address is this machine on the proxy's own port: the proxy would
+     * connect to itself. (One behind a port forward or NAT is caught by its certificate instead:
+     * {@link #mistake()}.) Only an IP address is checked: a host name is not looked up here.
+     */
+    static void refuseSelfAsPrinter(Config config) throws ConfigException {
+        InetAddress printer = NetUtil.createInetAddressFromIpAddressString(config.printerIp());
+        InetAddress bind = NetUtil.createInetAddressFromIpAddressString(config.bindAddress());
+        if (printer == null || bind == null || !(bind.isAnyLocalAddress() || bind.equals(printer)) || !isThisMachine(printer)) {
+            return;
+        }
+        boolean chamber = config.camera() != CameraMode.RTSP && config.printerChamberPort() == config.chamberPort();
+        boolean rtsp = config.camera() != CameraMode.CHAMBER && config.printerRtspPort() == config.rtspPort();
+        if (chamber || rtsp) {
+            String port = chamber ? "--printer-chamber-port " + config.printerChamberPort() + " is its own --chamber-port"
+                    : "--printer-rtsp-port " + config.printerRtspPort() + " is its own --rtsp-port";
+            throw new ConfigException("--printer-ip " + config.printerIp() + " is this machine and " + port
+                    + ": the proxy would connect to itself; give the printer's address");
+        }
+    }
+
+    private static boolean isThisMachine(InetAddress address) {
+        try {
+            return address.isLoopbackAddress() || address.isAnyLocalAddress() || NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    /** A command that logs in to the chamber demo and prints the first picture's size (Python 3, standard library). */
+    private static void logDemoCommand(Config config) {
+        String code = config.accessCode().reveal().equals(SimulatedPrinter.DEMO_ACCESS_CODE)
+                ? SimulatedPrinter.DEMO_ACCESS_CODE : "<access code>";
+        LOG.info("Demo: try it with");
+        LOG.info("  python3 -c 'import socket,ssl,struct; s=ssl._create_unverified_context().wrap_socket(socket.create_connection("
+                + "(\"127.0.0.1\",{})), server_hostname=None); s.sendall(struct.pack(\"<4I\",64,0x3000,0,0)+b\"{}\".ljust(32,b\"\\0\")"
+                + "+b\"{}\".ljust(32,b\"\\0\")); h=s.recv(16); print(\"picture of\",struct.unpack(\"<I\",h[:4])[0],\"bytes\")"
+                + " if h else print(\"closed: wrong access code?\")'", config.chamberPort(), Bambu.USER, code);
     }
 
     /** What to open against the RTSP demo; the code is shown only when it is the built-in demo value. */
@@ -125,6 +175,14 @@ public final class Application implements AutoCloseable {
 
     public StatusBoard status() {
         return status;
+    }
+
+    /**
+     * Completes with one sentence when a configuration mistake shows only while running: the
+     * printer's address leads back to this proxy. The program should then stop (exit status 2).
+     */
+    public CompletableFuture<String> mistake() {
+        return tls.selfConnection();
     }
 
     /** The printer's status and commands, for the MQTT bridge. */

@@ -48,6 +48,9 @@ public final class Cli {
         ENV.put("--snapshot-interval", "SNAPSHOT_INTERVAL");
     }
 
+    /** Option long name → what set it when that was not a flag: its variable or its add-on option. */
+    private final Map<String, String> origins = new java.util.HashMap<>();
+
     @Option(names = "--printer-ip", paramLabel = "ADDRESS", description = "Printer address (env PRINTER_IP). Required unless --demo.")
     String printerIp;
 
@@ -132,12 +135,22 @@ public final class Cli {
             if (!(option instanceof CommandLine.Model.OptionSpec spec)) {
                 return null;
             }
-            String var = ENV.get(spec.longestName());
+            String name = spec.longestName();
+            String var = ENV.get(name);
             String value = var == null ? null : env.get(var);
+            String origin = var;
             if (value == null || value.isBlank()) {
-                value = addon.get(spec.longestName());
+                value = addon.get(name);
+                origin = AddonOptions.KEYS.stream().filter(k -> k.option().equals(name)).findFirst()
+                        .map(k -> "add-on option " + k.name()).orElse(null);
             }
-            return value == null || value.isBlank() ? spec.defaultValue() : value.trim();
+            if (value == null || value.isBlank()) {
+                return spec.defaultValue();
+            }
+            if (origin != null) {
+                cli.origins.put(name, origin);
+            }
+            return value.trim();
         });
         return cmd;
     }
@@ -186,6 +199,19 @@ public final class Cli {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /**
+     * {@code message} (about options, named by their flags) with each option that the user set
+     * by a variable or an add-on option named the way they set it: "CAMERA_TYPE (--camera) must…".
+     */
+    String explain(String message) {
+        String explained = message;
+        for (Map.Entry<String, String> origin : origins.entrySet()) {
+            explained = explained.replaceFirst("(?<![\\w-])" + java.util.regex.Pattern.quote(origin.getKey()) + "(?![\\w-])",
+                    java.util.regex.Matcher.quoteReplacement(origin.getValue() + " (" + origin.getKey() + ")"));
+        }
+        return explained;
     }
 
     /** The log level to use, validated. */

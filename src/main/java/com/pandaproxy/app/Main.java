@@ -2,7 +2,7 @@ package com.pandaproxy.app;
 
 import java.io.PrintStream;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 
 /** Entry point: parse the configuration, start the proxy, run until SIGTERM/SIGINT. */
@@ -20,8 +20,8 @@ public final class Main {
 
     /**
      * Parses and validates; on success starts the application and blocks until shutdown.
-     * Returns the exit status: 0 after --help/--version or a clean stop, 1 when the proxy could
-     * not start, 2 for a configuration mistake.
+     * Returns the exit status: 0 after --help/--version, 1 when the proxy could not start, 2 for
+     * a configuration mistake (also one found while running), -1 when stopped by a signal.
      */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Cli cli = new Cli();
@@ -45,7 +45,7 @@ public final class Main {
             err.println("pandaproxy: " + e.getMessage() + " (see --help)");
             return 2;
         } catch (ConfigException e) {
-            err.println("pandaproxy: " + e.getMessage());
+            err.println("pandaproxy: " + cli.explain(e.getMessage()));
             return 2;
         }
 
@@ -53,23 +53,31 @@ public final class Main {
         try {
             app = Application.start(config);
         } catch (ConfigException e) {
-            err.println("pandaproxy: " + e.getMessage());
+            err.println("pandaproxy: " + cli.explain(e.getMessage()));
             return 2;
         } catch (Exception e) {
-            err.println("pandaproxy: cannot start: " + e.getMessage());
+            err.println("pandaproxy: cannot start: " + cli.explain(e.getMessage()));
             return 1;
         }
         SmallHeap.apply(); // after start: what start-up allocated is garbage now
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        Thread hook = new Thread(() -> {
             app.close();
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            stopped.complete(null);
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        CompletableFuture.anyOf(stopped, app.mistake()).join();
+        if (stopped.isDone()) {
+            return -1; // the JVM is already exiting through the shutdown hook
         }
-        return -1; // the JVM is already exiting through the shutdown hook
+        // a configuration mistake found only while running (the printer's address leads back here)
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException signalled) {
+            return -1; // a signal came at the same moment: the hook is closing the program
+        }
+        app.close();
+        err.println("pandaproxy: " + cli.explain(app.mistake().join()));
+        return 2;
     }
 }

@@ -2,6 +2,7 @@ package com.pandaproxy.chamber;
 
 import com.pandaproxy.fanout.Fanout;
 import com.pandaproxy.net.HostPort;
+import com.pandaproxy.net.Listen;
 import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.ChamberConnection;
@@ -115,7 +116,7 @@ public final class ChamberProxy implements CameraProxy {
                                 .addLast("login", new ClientLogin(expectedCode, login, fanout, context.status(), admission));
                     }
                 });
-        server = bootstrap.bind(settings.bindAddress(), settings.port()).syncUninterruptibly().channel();
+        server = Listen.bind(bootstrap, settings.bindAddress(), settings.port(), "--chamber-port");
         LOG.info("Chamber-image proxy listening on {} (TLS, {}), printer camera at {}", HostPort.of(settings.bindAddress(),
                 port()), context.tls().provider(), HostPort.of(context.printer().host(), context.printer().chamberPort()));
     }

@@ -95,6 +95,8 @@ public final class Printer implements PrinterControl, AutoCloseable {
                     open(initial.get(), fixed != null, null);
                 } else {
                     board.cameraType(CameraType.UNKNOWN);
+                    LOG.info("Camera type not known yet (a first run): no camera port is open until the printer has answered"
+                            + " once; clients get 'connection refused' until then. --camera chamber or rtsp opens its port at once");
                 }
                 if (fixed == null) {
                     schedule(0);

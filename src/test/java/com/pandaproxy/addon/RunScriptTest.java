@@ -213,7 +213,7 @@ class RunScriptTest {
                     "SUPERVISOR_URL", "http://127.0.0.1:" + supervisor.getAddress().getPort(),
                     "JAVA_HOME", System.getProperty("java.home")));
             assertEquals(2, run.status(), run.output());
-            assertEquals("pandaproxy: add-on mode\npandaproxy: --camera must be auto, chamber or rtsp, not 'webcam'\n", run.output());
+            assertEquals("pandaproxy: add-on mode\npandaproxy: add-on option camera (--camera) must be auto, chamber or rtsp, not 'webcam'\n", run.output());
             assertEquals(List.of("/services/mqtt Bearer " + TOKEN), requests);
             for (String secret : List.of(CODE, TOKEN, "broker-pw-123")) {
                 assertFalse(run.output().contains(secret), secret);

@@ -118,11 +118,11 @@ class AddonPrecedenceTest {
         assertMainFails(env("{\"printer_ip\": \"192.0.2.1\", \"access_code\": \"s3cret-code\", \"snapshot_interval\": \"abc\"}"),
                 "pandaproxy: add-on option snapshot_interval must be a whole number, not 'abc'");
         assertMainFails(env("{\"printer_ip\": \"192.0.2.1\", \"access_code\": \"s3cret-code\", \"camera\": \"webcam\"}"),
-                "pandaproxy: --camera must be auto, chamber or rtsp, not 'webcam'");
+                "pandaproxy: add-on option camera (--camera) must be auto, chamber or rtsp, not 'webcam'");
         assertMainFails(env("{\"printer_ip\": \"192.0.2.1\", \"access_code\": \"s3cret-code\" \"camera\": 1}"),
                 "pandaproxy: add-on options file " + dir.resolve("options.json") + " is not valid JSON at line 1, column 58");
         assertMainFails(env("{\"printer_ip\": \"192.0.2.1\", \"access_code\": \"" + "s3cret-code".repeat(4) + "\"}"),
-                "pandaproxy: --access-code must be 1 to 32 characters long");
+                "pandaproxy: add-on option access_code (--access-code) must be 1 to 32 characters long");
     }
 
     private static void assertMainFails(Map<String, String> env, String expected) {

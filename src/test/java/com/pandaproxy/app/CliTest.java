@@ -163,6 +163,26 @@ class CliTest {
         assertTrue(text.contains("--access-code"), text);
     }
 
+    /** Issue 15 item 10: the user set a variable, not a flag: the message names what they set. */
+    @Test
+    void aWrongValueFromAVariableNamesTheVariable() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(new String[0], Map.of("PRINTER_IP", "192.0.2.1", "ACCESS_CODE", "12345678", "CAMERA_TYPE", "nonsense"),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertEquals("pandaproxy: CAMERA_TYPE (--camera) must be auto, chamber or rtsp, not 'nonsense'",
+                err.toString(StandardCharsets.UTF_8).strip());
+        err.reset();
+        status = Main.run(new String[] {"--camera", "nonsense"}, Map.of("PRINTER_IP", "192.0.2.1", "ACCESS_CODE", "12345678",
+                "CAMERA_TYPE", "rtsp"), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals("pandaproxy: --camera must be auto, chamber or rtsp, not 'nonsense'", err.toString(StandardCharsets.UTF_8).strip(),
+                "the flag wins over the variable, and is named");
+        err.reset();
+        Main.run(new String[0], Map.of("PRINTER_IP", "192.0.2.1", "ACCESS_CODE", "12345678", "MQTT_URL", "http://broker"),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("pandaproxy: MQTT_URL (--mqtt-url) must start with"), err.toString());
+    }
+
     @Test
     void unknownOptionIsOneLine() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -8,7 +8,9 @@ import com.pandaproxy.sim.SimulatedPrinter;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.FreePort;
+import com.pandaproxy.testutil.Interop;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +41,17 @@ class DemoProcessTest {
                     () -> read(log).contains("Demo ready") || !process.isAlive());
             String ready = read(log).lines().filter(l -> l.contains("Demo ready")).findFirst().orElse(read(log));
             assertTrue(ready.contains("127.0.0.1:" + port) && ready.contains(SimulatedPrinter.DEMO_ACCESS_CODE), ready);
+
+            // and a command to try it, as the RTSP demo prints its URLs (issue 15 item 10)
+            String command = read(log).lines().filter(l -> l.contains("python3 -c")).findFirst().orElse(read(log));
+            command = command.substring(command.indexOf("python3 -c"));
+            assertTrue(command.contains(String.valueOf(port)) && command.contains(SimulatedPrinter.DEMO_ACCESS_CODE), command);
+            if (Interop.find("python3").isPresent()) {
+                Process tried = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+                String printed = new String(tried.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(tried.waitFor(20, TimeUnit.SECONDS));
+                assertTrue(printed.startsWith("picture of "), printed);
+            }
 
             try (ChamberViewer client = ChamberViewer.connect(port, SimulatedPrinter.DEMO_ACCESS_CODE)) {
                 assertEquals(2, client.take(2, Duration.ofSeconds(20)).size());

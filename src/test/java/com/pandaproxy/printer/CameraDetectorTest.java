@@ -36,7 +36,7 @@ class CameraDetectorTest {
 
     @Test
     void chamberPrinter() throws Exception {
-        try (var chamber = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE)) {
+        try (var chamber = TinyPrinterPort.start(0, Kind.CHAMBER, CODE)) {
             Detection d = detect(chamber.port(), FreePort.get(), CODE);
             assertEquals(CameraType.CHAMBER, d.type());
             assertEquals(Outcome.UNREACHABLE, d.rtsp().outcome());
@@ -46,7 +46,7 @@ class CameraDetectorTest {
 
     @Test
     void rtspPrinter() throws Exception {
-        try (var rtsp = TinyPrinterPort.start(dir, 0, Kind.RTSP, CODE)) {
+        try (var rtsp = TinyPrinterPort.start(0, Kind.RTSP, CODE)) {
             Detection d = detect(FreePort.get(), rtsp.port(), CODE);
             assertEquals(CameraType.RTSP, d.type());
             assertEquals(Outcome.UNREACHABLE, d.chamber().outcome());
@@ -55,8 +55,8 @@ class CameraDetectorTest {
 
     @Test
     void bothAnsweringPrefersChamber() throws Exception {
-        try (var chamber = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE);
-             var rtsp = TinyPrinterPort.start(dir, 0, Kind.RTSP, CODE)) {
+        try (var chamber = TinyPrinterPort.start(0, Kind.CHAMBER, CODE);
+             var rtsp = TinyPrinterPort.start(0, Kind.RTSP, CODE)) {
             Detection d = detect(chamber.port(), rtsp.port(), CODE);
             assertEquals(CameraType.CHAMBER, d.type());
             // the chamber answer settles it; the RTSP answer is mentioned when it came first
@@ -70,8 +70,8 @@ class CameraDetectorTest {
 
     @Test
     void aChamberAnswerDoesNotWaitForASilentRtspPort() throws Exception {
-        try (var chamber = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE);
-             var silent = TinyPrinterPort.start(dir, 0, Kind.SILENT, CODE)) {
+        try (var chamber = TinyPrinterPort.start(0, Kind.CHAMBER, CODE);
+             var silent = TinyPrinterPort.start(0, Kind.SILENT, CODE)) {
             ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CODE, chamber.port(), silent.port());
             long t0 = System.nanoTime();
             Detection d = new CameraDetector(ctx, ChamberProbe.PROBE, RtspProbe.PROBE, Duration.ofSeconds(8)).detect()
@@ -83,7 +83,7 @@ class CameraDetectorTest {
 
     @Test
     void wrongAccessCodeIsRejected() throws Exception {
-        try (var chamber = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE)) {
+        try (var chamber = TinyPrinterPort.start(0, Kind.CHAMBER, CODE)) {
             Detection d = detect(chamber.port(), FreePort.get(), "wrongcode");
             assertEquals(CameraType.UNKNOWN, d.type());
             assertEquals(Outcome.REJECTED, d.chamber().outcome());
@@ -103,7 +103,7 @@ class CameraDetectorTest {
 
     @Test
     void notTlsIsAMismatch() throws Exception {
-        try (var plain = TinyPrinterPort.start(dir, 0, Kind.PLAIN, CODE)) {
+        try (var plain = TinyPrinterPort.start(0, Kind.PLAIN, CODE)) {
             Detection d = detect(plain.port(), FreePort.get(), CODE);
             assertEquals(Outcome.MISMATCH, d.chamber().outcome());
             assertTrue(d.chamber().detail().contains("TLS"), d.chamber().detail());
@@ -113,15 +113,15 @@ class CameraDetectorTest {
 
     @Test
     void wrongProtocolAndSilenceAreMismatches() throws Exception {
-        try (var rtspOnChamberPort = TinyPrinterPort.start(dir, 0, Kind.RTSP, CODE);
-             var silent = TinyPrinterPort.start(dir, 0, Kind.SILENT, CODE)) {
+        try (var rtspOnChamberPort = TinyPrinterPort.start(0, Kind.RTSP, CODE);
+             var silent = TinyPrinterPort.start(0, Kind.SILENT, CODE)) {
             // an RTSP server reads the 80-byte login as a never-ending request: silence, then timeout
             Detection d = detect(silent.port(), rtspOnChamberPort.port(), CODE);
             assertEquals(Outcome.MISMATCH, d.chamber().outcome());
             assertTrue(d.chamber().detail().startsWith("no answer within"), d.chamber().detail());
             assertEquals(CameraType.RTSP, d.type());
         }
-        try (var chamberOnRtspPort = TinyPrinterPort.start(dir, 0, Kind.CHAMBER, CODE)) {
+        try (var chamberOnRtspPort = TinyPrinterPort.start(0, Kind.CHAMBER, CODE)) {
             // the OPTIONS request is not a valid login: the chamber port hangs up
             Detection d = detect(FreePort.get(), chamberOnRtspPort.port(), CODE);
             assertEquals(Outcome.MISMATCH, d.rtsp().outcome());

@@ -67,7 +67,7 @@ class PrinterTest {
     }
 
     private TinyPrinterPort port(Kind kind, String code) throws Exception {
-        TinyPrinterPort p = TinyPrinterPort.start(dir, kind == Kind.RTSP ? rtspPort : chamberPort, kind, code);
+        TinyPrinterPort p = TinyPrinterPort.start(kind == Kind.RTSP ? rtspPort : chamberPort, kind, code);
         closer.add(p);
         return p;
     }

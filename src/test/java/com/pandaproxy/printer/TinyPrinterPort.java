@@ -11,9 +11,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -41,14 +41,14 @@ final class TinyPrinterPort implements AutoCloseable {
         t.start();
     }
 
-    /** {@code port} 0 picks a free one. */
-    static TinyPrinterPort start(Path certDir, int port, Kind kind, String accessCode) throws Exception {
+    /** {@code port} 0 picks a free one. A certificate of its own, as a printer has (the proxy notices its own). */
+    static TinyPrinterPort start(int port, Kind kind, String accessCode) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         ServerSocket s;
         if (kind == Kind.PLAIN) {
             s = new ServerSocket();
         } else {
-            ServerCertificate id = ServerCertificate.loadOrCreate(certDir, "127.0.0.1");
+            ServerCertificate id = ServerCertificate.create(Set.of("127.0.0.1"));
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry("k", id.key(), new char[0], new Certificate[] {id.certificate()});

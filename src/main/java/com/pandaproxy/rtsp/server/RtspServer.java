@@ -1,6 +1,7 @@
 package com.pandaproxy.rtsp.server;
 
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Listen;
 import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.RtspCodec;
@@ -66,7 +67,7 @@ public final class RtspServer implements AutoCloseable {
         this.gate = new LoginGate("RTSP", settings.throttle(), settings.loginLimit());
     }
 
-    public void start() throws InterruptedException {
+    public void start() throws java.io.IOException, InterruptedException {
         udp = UdpTransport.bind(group, settings.bindAddress());
         ServerBootstrap b = new ServerBootstrap()
                 // clients live on the relay's loop: packets go out without a cross-thread hand-off
@@ -86,8 +87,8 @@ public final class RtspServer implements AutoCloseable {
                     }
                 });
         try {
-            server = b.bind(settings.bindAddress(), settings.port()).sync().channel();
-        } catch (Exception e) {
+            server = Listen.bind(b, settings.bindAddress(), settings.port(), "--rtsp-port");
+        } catch (java.io.IOException | RuntimeException e) {
             udp.close();
             throw e;
         }
