@@ -50,6 +50,11 @@ public final class LeakCheck implements AfterAllCallback {
             super(resourceType, samplingInterval);
         }
 
+        /** The constructor Netty also looks up (and logs an error without). */
+        public Detector(Class<?> resourceType, int samplingInterval, long maxActive) {
+            this(resourceType, samplingInterval);
+        }
+
         @Override
         protected void reportTracedLeak(String resourceType, String records) {
             LEAKS.add("LEAK: " + resourceType + records);
