@@ -39,6 +39,11 @@ public final class SdpMedia {
             throw new IllegalArgumentException("malformed SDP m= port");
         }
         List<String> formats = List.of(parts).subList(3, parts.length);
+        for (SdpLine l : lines) {
+            if (l.isAttribute("rtpmap")) {
+                Rtpmap.parse(l.attributeValue()); // refused here, not later where the relay reads the clock rate
+            }
+        }
         return new SdpMedia(parts[0], port, parts[2], formats, lines);
     }
 
@@ -162,8 +167,11 @@ public final class SdpMedia {
             try {
                 String[] ptRest = value.trim().split("\\s+", 2);
                 String[] parts = ptRest[1].split("/");
-                return new Rtpmap(Integer.parseInt(ptRest[0]), parts[0], Integer.parseInt(parts[1].trim()),
-                        parts.length > 2 ? parts[2] : "");
+                int clockRate = Integer.parseInt(parts[1].trim());
+                if (clockRate <= 0) {
+                    throw new IllegalArgumentException("clock rate");
+                }
+                return new Rtpmap(Integer.parseInt(ptRest[0]), parts[0], clockRate, parts.length > 2 ? parts[2] : "");
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("malformed a=rtpmap");
             }

@@ -57,7 +57,7 @@ public record Transport(String protocol, Map<String, String> params) {
     }
 
     public static Transport parse(String spec) {
-        String[] parts = spec.trim().split(";");
+        String[] parts = spec.trim().split(";", -1); // ";" alone: one empty part, not none
         String protocol = parts[0].trim().toUpperCase(Locale.ROOT);
         if (!protocol.startsWith("RTP/")) {
             throw new IllegalArgumentException("unsupported transport protocol");

@@ -124,6 +124,15 @@ class SdpTest {
         assertThrows(IllegalArgumentException.class, () -> Sdp.parse("v=0\r\n" + "a=x\r\n".repeat(Sdp.MAX_LINES + 1)));
     }
 
+    /** Found by fuzzing (ServerFuzzTest#printerSdp): such an rtpmap passed the parse and threw later, in the relay. */
+    @Test
+    void aMalformedRtpmapIsRefusedWhenTheSdpIsParsed() {
+        for (String rtpmap : List.of("96 H264/900A00", "96 H264", "96 H264/0", "96 H264/-90000", "x H264/90000")) {
+            assertThrows(IllegalArgumentException.class, () -> Sdp.parse("v=0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:" + rtpmap + "\r\n"),
+                    rtpmap);
+        }
+    }
+
     @Test
     void staticPayloadTypeClockRates() {
         Sdp sdp = Sdp.parse("v=0\r\nm=audio 0 RTP/AVP 0\r\nm=video 0 RTP/AVP 26\r\n");

@@ -45,6 +45,14 @@ class TransportTest {
         assertEquals(Transport.MAX_SPECS, Transport.parseOffers("RTP/AVP/TCP,".repeat(100)).size());
     }
 
+    /** Found by fuzzing (RtspFuzzTest#transport): ";" split into no part at all and threw an index error. */
+    @Test
+    void aSpecOfSemicolonsOnlyIsRefusedNotACrash() {
+        assertThrows(IllegalArgumentException.class, () -> Transport.parse(";"));
+        assertEquals(List.of(), Transport.parseOffers(";;,;"));
+        assertThrows(IllegalArgumentException.class, () -> Transport.parseList(";"));
+    }
+
     @Test
     void buildsAndRejects() {
         assertEquals("RTP/AVP/TCP;unicast;interleaved=2-3", Transport.tcpInterleaved(2, 3).format());
