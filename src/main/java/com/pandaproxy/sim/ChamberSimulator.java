@@ -68,6 +68,7 @@ public final class ChamberSimulator implements SimulatedPrinter {
     private volatile Channel server;
     private volatile Channel viewer;
     private volatile long frames;
+    private volatile boolean frozen;
 
     private ChamberSimulator(String accessCode, Options options) throws SSLException {
         this.options = options;
@@ -159,6 +160,11 @@ public final class ChamberSimulator implements SimulatedPrinter {
         return true;
     }
 
+    /** While frozen the viewer stays connected but gets no frames (a hung camera). */
+    public void freeze(boolean frozen) {
+        this.frozen = frozen;
+    }
+
     /** TCP connections accepted so far. */
     public int connections() {
         return connections.get();
@@ -202,7 +208,7 @@ public final class ChamberSimulator implements SimulatedPrinter {
 
     private void tick() {
         Channel v = viewer;
-        if (v == null || !v.isActive() || !v.isWritable()) {
+        if (v == null || !v.isActive() || !v.isWritable() || frozen) {
             return; // a printer skips frames its viewer cannot take
         }
         long number = frames++;

@@ -14,6 +14,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -22,6 +24,7 @@ import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspVersions;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -29,7 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A lean RTSP/RTSPS TCP client for the benchmark: plays, then only counts and timestamps packets. */
+/** A lean RTSP/RTSPS client for the benchmarks: plays (RTP over TCP, or over UDP), then only counts and timestamps packets. */
 final class BenchClient {
     private final BlockingQueue<FullHttpResponse> responses = new LinkedBlockingQueue<>();
     private final Channel channel;
@@ -46,9 +49,16 @@ final class BenchClient {
     volatile long gaps;
     private long[] latencies = new long[16384];
     private int count;
+    /** The RTP and RTCP sockets when the media comes over UDP, else null. */
+    private final Channel[] udp;
 
     BenchClient(EventLoopGroup group, int port, SslContext tls, String code) throws InterruptedException {
+        this(group, port, tls, code, false);
+    }
+
+    BenchClient(EventLoopGroup group, int port, SslContext tls, String code, boolean overUdp) throws InterruptedException {
         this.auth = new ClientAuthenticator("bblp", code);
+        this.udp = overUdp ? new Channel[] {datagrams(group, true), datagrams(group, false)} : null;
         channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -97,10 +107,25 @@ final class BenchClient {
         }
     }
 
-    /** DESCRIBE, SETUP (interleaved 0-1), PLAY; returns when PLAY was sent (nanoTime). */
+    /** A loopback UDP socket on the client's loop; RTP datagrams go where interleaved channel 0 goes. */
+    private Channel datagrams(EventLoopGroup group, boolean rtp) throws InterruptedException {
+        return new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        if (rtp) {
+                            onRtp(packet.content());
+                        }
+                    }
+                }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+    }
+
+    /** DESCRIBE, SETUP (interleaved 0-1, or the UDP ports), PLAY; returns when PLAY was sent (nanoTime). */
     long play(String url) throws InterruptedException {
         request("DESCRIBE", url, null);
-        request("SETUP", url + "/trackID=0", "RTP/AVP/TCP;unicast;interleaved=0-1");
+        request("SETUP", url + "/trackID=0", udp == null ? "RTP/AVP/TCP;unicast;interleaved=0-1"
+                : "RTP/AVP;unicast;client_port=" + ((InetSocketAddress) udp[0].localAddress()).getPort()
+                        + "-" + ((InetSocketAddress) udp[1].localAddress()).getPort());
         long sent = System.nanoTime();
         request("PLAY", url, null);
         return sent;
@@ -149,7 +174,17 @@ final class BenchClient {
         return channel.eventLoop().submit(() -> Arrays.copyOf(latencies, count)).syncUninterruptibly().getNow();
     }
 
+    /** Whether the control connection is still open. */
+    boolean open() {
+        return channel.isActive();
+    }
+
     void close() {
         channel.close().awaitUninterruptibly(1000);
+        if (udp != null) {
+            for (Channel c : udp) {
+                c.close().awaitUninterruptibly(1000);
+            }
+        }
     }
 }
