@@ -73,6 +73,7 @@ public final class RtspSimulator implements SimulatedPrinter {
     private volatile boolean frozen;
     private volatile String redirect;
     private volatile boolean getParameterSupported = true;
+    private volatile boolean redirectPlainUris = true;
     private volatile Channel server;
     private volatile int port;
 
@@ -204,6 +205,20 @@ public final class RtspSimulator implements SimulatedPrinter {
     /** Answers every DESCRIBE with {@code 302 Moved Temporarily} to {@code location} (null: serve normally). */
     public void redirect(String location) {
         this.redirect = location;
+    }
+
+    /**
+     * Whether a request URI saying {@code rtsp://} gets the printer's {@code 301} to {@code rtsps://}
+     * (default). Off, it is served: GStreamer's rtspsrc sends {@code rtsp://} request URIs even to an
+     * {@code rtsps://} location and follows that redirect forever, so the GStreamer relay the
+     * benchmarks compare with can pull from the simulator only this way.
+     */
+    public void redirectPlainUris(boolean redirect) {
+        this.redirectPlainUris = redirect;
+    }
+
+    boolean redirectsPlainUris() {
+        return redirectPlainUris;
     }
 
     /** Whether GET_PARAMETER is answered (else 501, so clients must keep alive with OPTIONS). */

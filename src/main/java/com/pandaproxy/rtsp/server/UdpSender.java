@@ -35,8 +35,11 @@ final class UdpSender {
     /** The join replay reaches the viewer within this time (when the event loop keeps time). */
     static final long PACE_WINDOW_MILLIS = 200;
     static final long TICK_MILLIS = 5;
-    /** Least pacing rate, 16 KiB a tick (3.2 MB/s): a small replay goes quickly. */
-    static final int MIN_TICK_BYTES = 16 * 1024;
+    /**
+     * Least pacing rate, 8 KiB a tick (1.6 MB/s, four times a 4 Mbit/s stream): a small replay
+     * (just after a keyframe) goes within a few ticks, and what queues behind it drains.
+     */
+    static final int MIN_TICK_BYTES = 8 * 1024;
     /**
      * A tick that comes late (a busy machine) sends what is due, up to this much at once (or two
      * ticks' worth if more): well within a receive buffer the kernel's default size (208 KiB).
