@@ -1,5 +1,6 @@
 package com.pandaproxy.bench;
 
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.GstRtspRelay;
 import com.pandaproxy.testutil.TestClips;
@@ -75,7 +76,7 @@ public final class UdpBenchmark {
         switch (name) {
             case "proxy" -> {
                 RtspBenchmark.Child child = RtspBenchmark.Child.start(new RtspBenchmark.Setup("default", "openssl", List.of()), printer.port());
-                return new Server(name, child.process().pid(), "rtsp://127.0.0.1:" + child.port() + "/streaming/live/1", child);
+                return new Server(name, child.process().pid(), "rtsp://127.0.0.1:" + child.port() + Bambu.STREAM_PATH, child);
             }
             case "gstreamer" -> {
                 Path dir = Files.createTempDirectory("udp-bench-gst");
@@ -96,7 +97,7 @@ public final class UdpBenchmark {
             Server server = start(serverName, printer);
             try (AutoCloseable stop = server.stop()) {
                 for (int i = 0; i < n; i++) {
-                    viewers.add(UdpViewer.play(server.url(), "bblp", RtspBenchmark.CODE, UdpViewer.Options.DEFAULT));
+                    viewers.add(UdpViewer.play(server.url(), Bambu.USER, RtspBenchmark.CODE, UdpViewer.Options.DEFAULT));
                     Thread.sleep(STAGGER_MILLIS);
                 }
                 Thread.sleep(WARMUP_MILLIS);
@@ -108,7 +109,7 @@ public final class UdpBenchmark {
                 for (int j = 0; j < joins; j++) {
                     sleepUntil(t0 + window * (j + 1) / (joins + 1));
                     joinedAt.add(System.nanoTime());
-                    joiners.add(UdpViewer.play(server.url(), "bblp", RtspBenchmark.CODE, UdpViewer.Options.DEFAULT));
+                    joiners.add(UdpViewer.play(server.url(), Bambu.USER, RtspBenchmark.CODE, UdpViewer.Options.DEFAULT));
                 }
                 sleepUntil(t0 + window);
                 long end = System.nanoTime();

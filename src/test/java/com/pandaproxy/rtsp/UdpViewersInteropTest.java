@@ -3,6 +3,7 @@ package com.pandaproxy.rtsp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.RtspPlayers;
 import com.pandaproxy.testutil.RtspPlayers.UdpLoss;
@@ -35,7 +36,7 @@ class UdpViewersInteropTest {
     static void start() throws Exception {
         relay = ProxiedPrinter.start(RtspSimulator.start(0, CODE, RtspSimulator.Auth.BASIC, TestClips.hd(), TestClips.HD_FPS),
                 CODE, 40, Duration.ofSeconds(3));
-        url = "rtsp://127.0.0.1:" + relay.port() + "/streaming/live/1";
+        url = "rtsp://127.0.0.1:" + relay.port() + Bambu.STREAM_PATH;
     }
 
     @AfterAll
@@ -55,9 +56,9 @@ class UdpViewersInteropTest {
         try {
             // ten watching: eight counting viewers, FFmpeg and GStreamer, started a little apart
             players.add(RtspPlayers.ffmpegUdpLoss(withCredentials, Duration.ofSeconds(20)));
-            players.add(RtspPlayers.gstreamerUdpLoss(url, "bblp", CODE, Duration.ofSeconds(20)));
+            players.add(RtspPlayers.gstreamerUdpLoss(url, Bambu.USER, CODE, Duration.ofSeconds(20)));
             for (int i = 0; i < 8; i++) {
-                first.add(UdpViewer.play(url, "bblp", CODE, UdpViewer.Options.DEFAULT));
+                first.add(UdpViewer.play(url, Bambu.USER, CODE, UdpViewer.Options.DEFAULT));
                 Thread.sleep(250);
             }
             // eight joining, one every 2 s, each getting the GOP so far: FFmpeg, GStreamer, and counting
@@ -67,9 +68,9 @@ class UdpViewersInteropTest {
                 if (i == 1) {
                     players.add(RtspPlayers.ffmpegUdpLoss(withCredentials, Duration.ofSeconds(14)));
                 } else if (i == 2) {
-                    players.add(RtspPlayers.gstreamerUdpLoss(url, "bblp", CODE, Duration.ofSeconds(12)));
+                    players.add(RtspPlayers.gstreamerUdpLoss(url, Bambu.USER, CODE, Duration.ofSeconds(12)));
                 } else {
-                    joiners.add(UdpViewer.play(url, "bblp", CODE, i % 2 == 0 ? UdpViewer.Options.DEFAULT : UdpViewer.Options.FFMPEG_BUFFER));
+                    joiners.add(UdpViewer.play(url, Bambu.USER, CODE, i % 2 == 0 ? UdpViewer.Options.DEFAULT : UdpViewer.Options.FFMPEG_BUFFER));
                 }
             }
             Thread.sleep(2000);
@@ -107,12 +108,12 @@ class UdpViewersInteropTest {
         UdpViewer slow = null;
         try {
             for (int i = 0; i < 4; i++) {
-                others.add(UdpViewer.play(url, "bblp", CODE, UdpViewer.Options.DEFAULT));
+                others.add(UdpViewer.play(url, Bambu.USER, CODE, UdpViewer.Options.DEFAULT));
             }
             // the stream is ~380 packets/s: a 32 KB socket buffer read at 50 packets/s overflows within a second
-            slow = UdpViewer.play(url, "bblp", CODE, UdpViewer.Options.slow(16 * 1024, 50));
+            slow = UdpViewer.play(url, Bambu.USER, CODE, UdpViewer.Options.slow(16 * 1024, 50));
             Thread.sleep(3000);
-            others.add(UdpViewer.play(url, "bblp", CODE, UdpViewer.Options.DEFAULT));
+            others.add(UdpViewer.play(url, Bambu.USER, CODE, UdpViewer.Options.DEFAULT));
             Thread.sleep(3000);
             List<String> report = new ArrayList<>();
             others.forEach(v -> report.add(v.stats().toString()));

@@ -1,5 +1,6 @@
 package com.pandaproxy.testutil;
 
+import com.pandaproxy.printer.Bambu;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * by every client, whose pipeline is
  * {@code rtspsrc location=<printer> protocols=tcp tls-validation-flags=0 latency=0 ! rtph264depay
  * ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1}, Basic authentication (user bblp),
- * TCP and UDP clients, plain RTSP or RTSPS, at {@link GstRtspPrinter#PATH}. It connects to the
+ * TCP and UDP clients, plain RTSP or RTSPS, at {@link Bambu#STREAM_PATH}. It connects to the
  * printer when its first client asks for the stream. rtspsrc sends {@code rtsp://} request URIs
  * even to an {@code rtsps://} printer, so the simulated printer must not redirect those
  * ({@code RtspSimulator.redirectPlainUris(false)}).
@@ -46,7 +47,7 @@ public final class GstRtspRelay implements AutoCloseable {
 
     /** The relay's stream URL, without credentials. */
     public String url() {
-        return (tls ? "rtsps" : "rtsp") + "://127.0.0.1:" + port() + GstRtspPrinter.PATH;
+        return (tls ? "rtsps" : "rtsp") + "://127.0.0.1:" + port() + Bambu.STREAM_PATH;
     }
 
     @Override
