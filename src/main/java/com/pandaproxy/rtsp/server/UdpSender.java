@@ -36,7 +36,7 @@ final class UdpSender {
     static final long PACE_WINDOW_MILLIS = 200;
     static final long TICK_MILLIS = 5;
     /**
-     * Least pacing rate, 8 KiB a tick (1.6 MB/s, four times a 4 Mbit/s stream): a small replay
+     * Least pacing rate, 8 KiB a tick (1.6 MB/s, three times a 4 Mbit/s stream): a small replay
      * (just after a keyframe) goes within a few ticks, and what queues behind it drains.
      */
     static final int MIN_TICK_BYTES = 8 * 1024;
