@@ -7,9 +7,12 @@ Prints "PORT <n>" on stdout once listening; exits when stdin closes (so it never
 test that started it).
 
   gst-rtsp-server.py --cert CERT.pem --key KEY.pem --password CODE [--port 0] [--auth basic|digest] [--plain] [--audio]
+  gst-rtsp-server.py --relay rtsps://USER:CODE@PRINTER/streaming/live/1 --password CODE [--plain | --cert ... --key ...]
 
 With --audio a second track follows the video: AAC (mpeg4-generic, as IP cameras send it) from
-audiotestsrc.
+audiotestsrc. With --relay it is instead a relay built from GStreamer alone, the reference the
+benchmarks hold the proxy against: one media shared by every client, pulling the printer over
+RTSPS (interleaved TCP) and repacketizing its H.264 without decoding it.
 """
 import argparse
 import sys
@@ -33,6 +36,7 @@ def main():
     p.add_argument("--plain", action="store_true", help="no TLS (plain RTSP)")
     p.add_argument("--mount", default="/streaming/live/1")
     p.add_argument("--audio", action="store_true", help="an AAC audio track after the video")
+    p.add_argument("--relay", metavar="URL", help="relay this RTSP(S) stream instead of making one")
     args = p.parse_args()
 
     Gst.init(None)
@@ -51,7 +55,11 @@ def main():
              "! audio/x-raw,rate=16000,channels=1 "
              "! audioconvert ! avenc_aac bitrate=32000 "
              "! rtpmp4gpay name=pay1 pt=97") if args.audio else ""
-    factory.set_launch("( " + video + audio + " )")
+    if args.relay:
+        factory.set_launch('( rtspsrc location="%s" protocols=tcp tls-validation-flags=0 latency=0 '
+                           '! rtph264depay ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )' % args.relay)
+    else:
+        factory.set_launch("( " + video + audio + " )")
     factory.set_shared(True)
     factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
 

@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Plays the clip to one viewer in real time as RTP over its RTSP connection (interleaved),
  * looping forever with continuous sequence numbers and timestamps (90 kHz, one frame period
- * per picture), plus an RTCP sender report every {@value #SR_INTERVAL_FRAMES} frames. Runs on
+ * per picture), plus an RTCP sender report every {@value #SR_INTERVAL_SECONDS} s. Runs on
  * the viewer channel's event loop. When the viewer cannot keep up it skips pictures up to the
  * next IDR, as a camera would, instead of queueing without bound.
  */
@@ -23,7 +23,8 @@ final class ClipStreamer {
     static final int CLOCK_RATE = 90_000;
     /** Keeps RTP packets (plus the 4-byte interleaved header) well under a 1500-byte MTU. */
     static final int MAX_PAYLOAD = 1400;
-    static final int SR_INTERVAL_FRAMES = 5 * H264Clip.FPS;
+    /** Seconds between RTCP sender reports. */
+    static final int SR_INTERVAL_SECONDS = 5;
 
     private final Channel channel;
     private final H264Clip clip;
@@ -32,7 +33,7 @@ final class ClipStreamer {
     private final BooleanSupplier frozen;
     private final long ssrc;
     private final long firstTimestamp;
-    private final long periodNanos = TimeUnit.SECONDS.toNanos(1) / H264Clip.FPS;
+    private final long periodNanos;
 
     private int seq;
     private long frameNumber;
@@ -48,6 +49,7 @@ final class ClipStreamer {
         this.rtpChannel = rtpChannel;
         this.rtcpChannel = rtcpChannel;
         this.frozen = frozen;
+        this.periodNanos = TimeUnit.SECONDS.toNanos(1) / clip.fps();
         ThreadLocalRandom r = ThreadLocalRandom.current();
         this.ssrc = r.nextLong(1, 1L << 32);
         this.seq = r.nextInt(1 << 16);
@@ -89,9 +91,11 @@ final class ClipStreamer {
         if (next == null || !channel.isActive()) {
             return;
         }
-        // catch up after a late wake-up by dropping whole pictures, never by sending a burst
+        // a wake-up late by up to half a second (a busy machine, a GC pause) is made up by sending the
+        // pictures due at once, as a camera's socket buffer would; later than that, whole pictures
+        // are dropped up to the next IDR instead of sending a long burst
         long due = (System.nanoTime() - startNanos) / periodNanos;
-        if (due > frameNumber + 1) {
+        if (due > frameNumber + Math.max(1, clip.fps() / 2)) {
             frameNumber = due;
             skipToIdr = true;
         }
@@ -101,7 +105,7 @@ final class ClipStreamer {
         } else if (!frozen.getAsBoolean() && !(skipToIdr && !frame.idr())) {
             skipToIdr = false;
             send(frame, timestamp(frameNumber));
-            if (frameNumber % SR_INTERVAL_FRAMES == 0) {
+            if (frameNumber % ((long) SR_INTERVAL_SECONDS * clip.fps()) == 0) {
                 ByteBuf sr = Rtcp.senderReport(channel.alloc(), ssrc, Rtcp.ntp(System.currentTimeMillis()),
                         timestamp(frameNumber), packets, octets);
                 channel.write(new InterleavedFrame(rtcpChannel, sr));
@@ -129,6 +133,6 @@ final class ClipStreamer {
     }
 
     private long timestamp(long frame) {
-        return (firstTimestamp + frame * (CLOCK_RATE / H264Clip.FPS)) & 0xFFFFFFFFL;
+        return (firstTimestamp + frame * (CLOCK_RATE / clip.fps())) & 0xFFFFFFFFL;
     }
 }

@@ -10,13 +10,13 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The simulator's looped H.264 clip (src/main/resources/sim/testclip.h264, see the README there):
- * an Annex B byte stream cut into access units. The clip has one slice per picture, so each
+ * The simulator's looped H.264 clip (by default src/main/resources/sim/testclip.h264, see the
+ * README there; tests and benchmarks may give another): an Annex B byte stream cut into access units. The clip has one slice per picture, so each
  * access unit is the non-VCL NAL units (SPS, PPS, SEI) before a slice plus that slice.
  */
 final class H264Clip {
     static final String RESOURCE = "/sim/testclip.h264";
-    /** The clip's frame rate (testsrc2 rate=15): the simulator paces frames by it. */
+    /** The built-in clip's frame rate (testsrc2 rate=15). */
     static final int FPS = 15;
     static final int NAL_IDR = 5;
     static final int NAL_SPS = 7;
@@ -29,13 +29,16 @@ final class H264Clip {
     private final List<Frame> frames;
     private final byte[] sps;
     private final byte[] pps;
+    private final int fps;
 
-    private H264Clip(List<Frame> frames, byte[] sps, byte[] pps) {
+    private H264Clip(List<Frame> frames, byte[] sps, byte[] pps, int fps) {
         this.frames = frames;
         this.sps = sps;
         this.pps = pps;
+        this.fps = fps;
     }
 
+    /** The built-in clip. */
     static H264Clip load() {
         try (InputStream in = H264Clip.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -47,8 +50,18 @@ final class H264Clip {
         }
     }
 
-    /** Cuts an Annex B stream into access units; the first must be an IDR preceded by SPS and PPS. */
     static H264Clip parse(byte[] annexB) {
+        return parse(annexB, FPS);
+    }
+
+    /**
+     * Cuts an Annex B stream played at {@code fps} into access units; the first must be an IDR
+     * preceded by SPS and PPS.
+     */
+    static H264Clip parse(byte[] annexB, int fps) {
+        if (fps < 1 || fps > 120) {
+            throw new IllegalArgumentException("frame rate out of range: " + fps);
+        }
         List<Frame> frames = new ArrayList<>();
         List<byte[]> pending = new ArrayList<>();
         byte[] sps = null;
@@ -69,7 +82,7 @@ final class H264Clip {
         if (frames.isEmpty() || !frames.get(0).idr() || sps == null || pps == null) {
             throw new IllegalArgumentException("clip must start with SPS, PPS and an IDR picture");
         }
-        return new H264Clip(List.copyOf(frames), sps, pps);
+        return new H264Clip(List.copyOf(frames), sps, pps, fps);
     }
 
     /** NAL units between 3- or 4-byte start codes (trailing zero bytes belong to the next start code). */
@@ -104,6 +117,11 @@ final class H264Clip {
 
     List<Frame> frames() {
         return frames;
+    }
+
+    /** Frames per second: the simulator paces frames by it. */
+    int fps() {
+        return fps;
     }
 
     /** SDP fmtp sprop-parameter-sets (RFC 6184 §8.1): base64 SPS, base64 PPS. */

@@ -22,8 +22,12 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -53,7 +57,7 @@ public final class RtspSimulator implements SimulatedPrinter {
     public enum Auth { BASIC, DIGEST, DIGEST_WITHOUT_QOP }
 
     private final Auth auth;
-    private final H264Clip clip = H264Clip.load();
+    private final H264Clip clip;
     private final SslContext ssl;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -69,11 +73,13 @@ public final class RtspSimulator implements SimulatedPrinter {
     private volatile boolean frozen;
     private volatile String redirect;
     private volatile boolean getParameterSupported = true;
+    private volatile boolean redirectPlainUris = true;
     private volatile Channel server;
     private volatile int port;
 
-    private RtspSimulator(String accessCode, Auth auth) throws SSLException {
+    private RtspSimulator(String accessCode, Auth auth, H264Clip clip) throws SSLException {
         this.auth = auth;
+        this.clip = clip;
         ServerCertificate identity = ServerCertificate.ephemeral();
         this.ssl = SslContextBuilder.forServer(identity.key(), identity.certificate()).build();
         this.authenticator = new ServerAuthenticator(REALM, Bambu.USER, accessCode, clock);
@@ -85,9 +91,25 @@ public final class RtspSimulator implements SimulatedPrinter {
     }
 
     public static RtspSimulator start(int port, String accessCode, Auth auth) {
+        return start(port, accessCode, auth, H264Clip.load());
+    }
+
+    /**
+     * Serves another clip (tests, benchmarks): an H.264 Annex B file, one slice per picture,
+     * starting with SPS, PPS and an IDR, played at {@code fps} frames per second.
+     */
+    public static RtspSimulator start(int port, String accessCode, Auth auth, Path clip, int fps) {
+        try {
+            return start(port, accessCode, auth, H264Clip.parse(Files.readAllBytes(clip), fps));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RtspSimulator start(int port, String accessCode, Auth auth, H264Clip clip) {
         RtspSimulator sim;
         try {
-            sim = new RtspSimulator(accessCode, auth);
+            sim = new RtspSimulator(accessCode, auth, clip);
         } catch (SSLException e) {
             throw new IllegalStateException("simulated printer: cannot set up TLS: " + e.getMessage(), e);
         }
@@ -183,6 +205,20 @@ public final class RtspSimulator implements SimulatedPrinter {
     /** Answers every DESCRIBE with {@code 302 Moved Temporarily} to {@code location} (null: serve normally). */
     public void redirect(String location) {
         this.redirect = location;
+    }
+
+    /**
+     * Whether a request URI saying {@code rtsp://} gets the printer's {@code 301} to {@code rtsps://}
+     * (default). Off, it is served: GStreamer's rtspsrc sends {@code rtsp://} request URIs even to an
+     * {@code rtsps://} location and follows that redirect forever, so the GStreamer relay the
+     * benchmarks compare with can pull from the simulator only this way.
+     */
+    public void redirectPlainUris(boolean redirect) {
+        this.redirectPlainUris = redirect;
+    }
+
+    boolean redirectsPlainUris() {
+        return redirectPlainUris;
     }
 
     /** Whether GET_PARAMETER is answered (else 501, so clients must keep alive with OPTIONS). */
@@ -318,7 +354,7 @@ public final class RtspSimulator implements SimulatedPrinter {
                 + "a=rtpmap:" + ClipStreamer.PAYLOAD_TYPE + " H264/" + ClipStreamer.CLOCK_RATE + "\r\n"
                 + "a=fmtp:" + ClipStreamer.PAYLOAD_TYPE + " packetization-mode=1;profile-level-id=" + clip.profileLevelId()
                 + ";sprop-parameter-sets=" + clip.spropParameterSets() + "\r\n"
-                + "a=framerate:" + H264Clip.FPS + "\r\n"
+                + "a=framerate:" + clip.fps() + "\r\n"
                 + "a=control:" + TRACK + "\r\n";
     }
 

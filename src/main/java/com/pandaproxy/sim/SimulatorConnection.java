@@ -72,7 +72,7 @@ final class SimulatorConnection extends SimpleChannelInboundHandler<Object> {
             return;
         }
         // the real printer's quirk: a request URI saying rtsp:// is redirected to rtsps://
-        if (uri.regionMatches(true, 0, "rtsp://", 0, 7)) {
+        if (simulator.redirectsPlainUris() && uri.regionMatches(true, 0, "rtsp://", 0, 7)) {
             FullHttpResponse r = response(req, RtspResponseStatuses.MOVED_PERMANENTLY);
             r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.LOCATION, RtspUrls.withScheme(uri, "rtsps"));
             send(r, false);

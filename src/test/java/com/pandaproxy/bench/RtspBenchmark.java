@@ -9,6 +9,7 @@ import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.RtspProxy;
+import com.pandaproxy.rtsp.RtspUpstream;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.buffer.ByteBufAllocator;
@@ -50,20 +51,20 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class RtspBenchmark {
-    private static final String CODE = "24681357";
+    static final String CODE = "24681357";
     /** Made by the parent, read by each child: a child starts like the product on every start after its first. */
-    private static final Path CERT_DIR = Path.of("target", "bench-rtsp-certificate");
+    static final Path CERT_DIR = Path.of("target", "bench-rtsp-certificate");
     private static final String JAR = "target/pandaproxy.jar";
     private static final int WARMUP_MILLIS = 5000;
 
     /** One proxy configuration: JVM flag set and TLS engine. */
-    private record Setup(String flags, String engine, List<String> extraFlags) {
+    record Setup(String flags, String engine, List<String> extraFlags) {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("proxy")) {
             NettyDefaults.apply(); // as Main does, before Netty loads: the product's runtime settings
-            runProxy();
+            runProxy(args.length > 1 ? Integer.parseInt(args[1]) : 0);
             return;
         }
         ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1");
@@ -108,14 +109,19 @@ public final class RtspBenchmark {
         System.out.printf("load after: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
-    /** Child mode: the proxy with a synthetic camera on a free port; prints the port and engine, runs until stdin closes. */
-    private static void runProxy() throws Exception {
+    /**
+     * Child mode: the proxy on a free port, fed by a synthetic camera, or by the printer (simulated,
+     * access code {@link #CODE}) on 127.0.0.1:{@code printerPort} when that is not 0; prints the port
+     * and engine, runs until stdin closes.
+     */
+    private static void runProxy(int printerPort) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, 0, new Secret(CODE));
+        PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, printerPort, new Secret(CODE));
         ProxyContext ctx = new ProxyContext(printer, new Tls(ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1"), Tls.defaultProvider()), group,
                 new StatusBoard(CameraType.RTSP), new AuthThrottle());
-        RtspProxy proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 200),
-                (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's (the product's allocator type) */),
+        RtspProxy.UpstreamFactory upstreams = printerPort != 0 ? RtspUpstream::create
+                : (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's (the product's allocator type) */);
+        RtspProxy proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 200), upstreams,
                 RtspProxy.SESSION_TIMEOUT, RtspProxy.DESCRIBE_WAIT);
         proxy.start();
         SmallHeap.apply();
@@ -129,8 +135,14 @@ public final class RtspBenchmark {
     }
 
     /** A running child proxy: its process, port and the TLS engine it reported. */
-    private record Child(Process process, int port, String engine) implements AutoCloseable {
+    record Child(Process process, int port, String engine) implements AutoCloseable {
+        /** A proxy fed by the synthetic camera. */
         static Child start(Setup setup) throws Exception {
+            return start(setup, 0);
+        }
+
+        /** A proxy fed by the printer on 127.0.0.1:{@code printerPort} (0: by the synthetic camera). */
+        static Child start(Setup setup, int printerPort) throws Exception {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             if (setup.flags().equals("docker")) {
                 command.addAll(ChamberBenchmark.dockerFlags());
@@ -148,7 +160,7 @@ public final class RtspBenchmark {
             }
             command.addAll(setup.extraFlags());
             command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                    RtspBenchmark.class.getName(), "proxy"));
+                    RtspBenchmark.class.getName(), "proxy", String.valueOf(printerPort)));
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
             if (setup.flags().equals("docker")) {
                 builder.environment().putAll(ChamberBenchmark.dockerEnv());
@@ -257,7 +269,7 @@ public final class RtspBenchmark {
      * CPU time of a process (utime + stime from /proc, clock ticks of 10 ms), in the kernel, and of
      * its event-loop and JIT compiler threads (by thread name).
      */
-    private record Cpu(long total, long sys, long loops, long jit) {
+    record Cpu(long total, long sys, long loops, long jit) {
         static Cpu of(long pid) throws Exception {
             long[] proc = ticks(Path.of("/proc/" + pid + "/stat"));
             long loops = 0;
@@ -295,7 +307,7 @@ public final class RtspBenchmark {
         }
     }
 
-    private static double peakRssMb(long pid) throws Exception {
+    static double peakRssMb(long pid) throws Exception {
         Matcher m = Pattern.compile("VmHWM:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/" + pid + "/status")));
         return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : Double.NaN;
     }

@@ -48,6 +48,11 @@ class RtspSimulatorTest {
             assertTrue(r.startsWith("RTSP/1.0 301"), r);
             assertTrue(r.toLowerCase().contains("\r\nlocation: " + url + "\r\n"), r);
         }
+        sim.redirectPlainUris(false); // as GStreamer's rtspsrc needs it
+        try (Socket s = tls()) {
+            String r = exchange(s, "DESCRIBE rtsp://127.0.0.1:" + sim.port() + Bambu.STREAM_PATH + " RTSP/1.0\r\nCSeq: 1\r\n\r\n");
+            assertTrue(r.startsWith("RTSP/1.0 401"), r);
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,6 +27,8 @@ public final class RtspPlayers {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(25);
     private static final Pattern FRAME = Pattern.compile("(?m)^frame=(\\d+)");
+    private static final Pattern MISSED = Pattern.compile("RTP: missed (\\d+) packets");
+    private static final Pattern GST_STATS = Pattern.compile("STATS pushed=(\\d+) lost=(\\d+) late=\\d+ duplicates=\\d+ pictures=(\\d+)");
 
     private RtspPlayers() {
     }
@@ -134,6 +137,74 @@ public final class RtspPlayers {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * What a player left running over UDP found missing: RTP packets it counted (-1 where it does
+     * not say), packets it reported lost, and pictures (frames) it got.
+     */
+    public record UdpLoss(String player, long packets, long lost, long pictures, String log) {
+    }
+
+    /**
+     * FFmpeg plays {@code url} over UDP for {@code length} (copying the video to the null muxer, no
+     * decoding); lost = the sum of its "RTP: missed N packets" warnings. Started at once, in the background.
+     */
+    public static CompletableFuture<UdpLoss> ffmpegUdpLoss(String url, Duration length) {
+        List<String> cmd = List.of(Interop.require("ffmpeg").toString(), "-nostdin", "-v", "warning", "-nostats",
+                "-progress", "pipe:1", "-rtsp_transport", "udp", "-i", url, "-t", String.valueOf(length.toSeconds()),
+                "-map", "0:v", "-c", "copy", "-f", "null", "-");
+        return CompletableFuture.supplyAsync(() -> {
+            Programs.Run run = Programs.run(cmd, length.plus(TIMEOUT));
+            Assertions.assertTrue(run.ok(), run.describe());
+            long lost = 0;
+            Matcher m = MISSED.matcher(run.output());
+            while (m.find()) {
+                lost += Long.parseLong(m.group(1));
+            }
+            long frames = 0;
+            m = FRAME.matcher(run.output());
+            while (m.find()) {
+                frames = Math.max(frames, Long.parseLong(m.group(1)));
+            }
+            // its warnings, without the progress lines (key=value)
+            String warnings = String.join("\n", run.output().lines().filter(l -> !l.matches("^[a-z_0-9]+=.*")).toList());
+            return new UdpLoss("ffmpeg", -1, lost, frames, warnings);
+        });
+    }
+
+    /**
+     * GStreamer's rtspsrc plays {@code url} over UDP for {@code length} (src/test/resources/gst-udp-viewer.py);
+     * lost and packets are its jitter buffer's own counts. Started at once, in the background.
+     */
+    public static CompletableFuture<UdpLoss> gstreamerUdpLoss(String url, String user, String password, Duration length) {
+        Path python = GstRtspServerProcess.pythonWithGstRtspServer();
+        Path script;
+        try {
+            script = Files.createTempFile("gst-udp-viewer", ".py");
+            try (var in = RtspPlayers.class.getResourceAsStream("/gst-udp-viewer.py")) {
+                Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> cmd = List.of(python.toString(), script.toString(), url, "--user", user, "--password", password,
+                "--seconds", String.valueOf(length.toSeconds()));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Programs.Run run = Programs.run(cmd, length.plus(TIMEOUT));
+                Matcher m = GST_STATS.matcher(run.output());
+                Assertions.assertTrue(run.ok() && m.find(), run.describe());
+                return new UdpLoss("gstreamer", Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+                        Long.parseLong(m.group(3)), run.describe());
+            } finally {
+                try {
+                    Files.deleteIfExists(script);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
+        });
     }
 
     /** Whether VLC has its live555 RTSP module: from {@code cvlc --list}, or the plugin file when VLC will not run as root. */

@@ -123,7 +123,7 @@ public final class Relay implements UpstreamListener {
             beforeFirstPacket.accept(info);
             sinks.add(sink);
             fanout.add(sink);
-            sink.flush();
+            sink.flushReplay();
         });
     }
 

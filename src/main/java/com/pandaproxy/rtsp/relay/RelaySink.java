@@ -10,4 +10,13 @@ import com.pandaproxy.fanout.Sink;
 public abstract class RelaySink extends Sink<RelayPacket> {
     /** Called on the relay's loop after a burst in which this sink may have written. */
     protected abstract void flush();
+
+    /**
+     * Called once on the relay's loop when the sink is attached, after it was given the join
+     * cache's replay (the packets since the last keyframe, all at once). A sink may spread it
+     * out (UDP) instead of sending it as one burst; by default it is flushed like any burst.
+     */
+    protected void flushReplay() {
+        flush();
+    }
 }

@@ -40,6 +40,8 @@ final class ClientSession {
     private final UdpTransport udp;
     private final Map<Integer, TrackTransport> tracks = new TreeMap<>();
     private final SessionSink sink = new SessionSink();
+    /** This session's way out over UDP (null for TCP): its own backlog and pacing. */
+    private UdpSender udpOut;
     private volatile TrackTransport[] byTrack = new TrackTransport[0];
     private volatile long lastSeenNanos = System.nanoTime();
     private boolean playing;
@@ -86,6 +88,9 @@ final class ClientSession {
         byTrack = arr;
         if (!t.tcp()) {
             udp.register(t.rtcpAddress(), this);
+            if (udpOut == null) {
+                udpOut = new UdpSender(udp.rtp(), RtspServer.WATER_MARK);
+            }
         }
     }
 
@@ -118,11 +123,15 @@ final class ClientSession {
         return counted;
     }
 
+    /** Forgets the session's UDP addresses and drops what is still queued for it. On the relay's loop. */
     void release() {
         for (TrackTransport t : tracks.values()) {
             if (!t.tcp()) {
                 udp.unregister(t.rtcpAddress(), this);
             }
+        }
+        if (udpOut != null) {
+            udpOut.close();
         }
     }
 
@@ -154,10 +163,13 @@ final class ClientSession {
      * Writes relayed packets of the tracks this client set up, sharing the relay's buffers. On the
      * usual interleaved channels a run of consecutive packets of a burst goes out as one slice of
      * the relay's chunk (no per-packet header, wrapper or write); on other channels each packet gets
-     * a 4-byte header, and over UDP one datagram. Everything is written and flushed once per burst.
+     * a 4-byte header. Everything is written and flushed once per burst. Over UDP each packet is one
+     * datagram, handed to the session's {@link UdpSender} once per burst; its backlog decides
+     * whether this client is slow, and it paces the join replay.
      */
     private final class SessionSink extends RelaySink {
         private final List<Object> pending = new ArrayList<>();
+        private final List<DatagramPacket> datagrams = new ArrayList<>();
         // the run of consecutive frames in one chunk not yet written; run holds one reference to it
         private ByteBuf run;
         private int runStart;
@@ -165,12 +177,7 @@ final class ClientSession {
 
         @Override
         protected boolean writable() {
-            return isTcpFast() ? channel.isWritable() : udp.rtp().isWritable();
-        }
-
-        private boolean isTcpFast() {
-            TrackTransport[] a = byTrack;
-            return a.length == 0 || a[a.length - 1] == null || a[a.length - 1].tcp();
+            return udpOut != null ? udpOut.writable() : channel.isWritable();
         }
 
         @Override
@@ -189,12 +196,12 @@ final class ClientSession {
                 extendRun(unit.chunk(), unit.frameOffset(), unit.frameLength());
                 return;
             }
-            endRun();
             if (t.tcp()) {
+                endRun();
                 ByteBuf header = InterleavedEncoder.header(channel.alloc(), t.rtpChannel(), len);
                 pending.add(Unpooled.wrappedBuffer(header, rtp.retainedDuplicate()));
             } else {
-                pending.add(new DatagramPacket(rtp.retainedDuplicate(), t.rtpAddress()));
+                datagrams.add(new DatagramPacket(rtp.retainedDuplicate(), t.rtpAddress()));
             }
         }
 
@@ -219,30 +226,42 @@ final class ClientSession {
 
         @Override
         protected void flush() {
+            if (!datagrams.isEmpty()) {
+                udpOut.send(datagrams);
+                datagrams.clear();
+            }
             endRun();
             if (pending.isEmpty()) {
                 return;
             }
-            Channel out = isTcpFast() ? channel : udp.rtp();
-            if (out.eventLoop().inEventLoop()) {
-                writeAll(out, pending);
+            if (channel.eventLoop().inEventLoop()) {
+                writeAll(pending);
                 pending.clear();
             } else {
                 List<Object> batch = new ArrayList<>(pending);
                 pending.clear();
-                out.eventLoop().execute(() -> writeAll(out, batch));
+                channel.eventLoop().execute(() -> writeAll(batch));
             }
         }
 
-        private void writeAll(Channel out, List<Object> batch) {
-            if (!out.isActive()) {
+        @Override
+        protected void flushReplay() {
+            if (!datagrams.isEmpty()) {
+                udpOut.sendPaced(datagrams);
+                datagrams.clear();
+            }
+            flush();
+        }
+
+        private void writeAll(List<Object> batch) {
+            if (!channel.isActive()) {
                 batch.forEach(ReferenceCountUtil::release);
                 return;
             }
             for (int i = 0; i < batch.size(); i++) {
-                out.write(batch.get(i), out.voidPromise());
+                channel.write(batch.get(i), channel.voidPromise());
             }
-            out.flush();
+            channel.flush();
         }
     }
 }

@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class RtspServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtspServer.class);
 
-    /** How long a client's backlog may grow before it counts as slow (then it loses packets to the next keyframe). */
+    /**
+     * How long a client's backlog may grow before it counts as slow (then it loses packets to the
+     * next keyframe): a TCP connection's water marks, and a UDP session's ({@link UdpSender}).
+     */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
 
     /**
@@ -68,7 +71,8 @@ public final class RtspServer implements AutoCloseable {
     }
 
     public void start() throws java.io.IOException, InterruptedException {
-        udp = UdpTransport.bind(group, settings.bindAddress());
+        // on the relay's loop, like the client connections: UDP sessions write without a hand-off
+        udp = UdpTransport.bind(relay.loop(), settings.bindAddress());
         ServerBootstrap b = new ServerBootstrap()
                 // clients live on the relay's loop: packets go out without a cross-thread hand-off
                 // (one core serves hundreds of clients at 4 Mbit/s, see BENCHMARKS.md)

@@ -4,7 +4,8 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -17,10 +18,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's UDP port pair for RTP/RTCP over UDP, shared by all UDP sessions: RTP goes out of
  * the even port, RTCP out of the odd one; RTCP receiver reports coming in keep the session alive.
+ * Bound to the relay's event loop, where each session's {@link UdpSender} writes to it: the
+ * channel's own writability decides nothing (each session keeps its own backlog).
  */
 final class UdpTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
     private static final int ATTEMPTS = 20;
+    /**
+     * SO_SNDBUF asked for, gst-rtsp-server's size for its UDP sinks (Linux caps it at
+     * net.core.wmem_max, 212992 bytes on most systems). A keyframe (~80-100 KB at 4 Mbit/s) for a
+     * few viewers is taken by the kernel in one go, the rest waits in Netty, counted per viewer; a
+     * much larger buffer would only let a burst outgrow the interface's transmit queue (1000
+     * packets by default), which drops datagrams instead of pushing back.
+     */
+    static final int SEND_BUFFER = 512 * 1024;
 
     private final Channel rtp;
     private final Channel rtcp;
@@ -50,10 +61,12 @@ final class UdpTransport implements AutoCloseable {
         }
     }
 
-    /** Binds an even/odd pair of ports (falling back to any two) on the address. */
-    static UdpTransport bind(EventLoopGroup group, String address) throws InterruptedException {
+    /** Binds an even/odd pair of ports (falling back to any two) on the address, served by {@code loop}. */
+    static UdpTransport bind(EventLoop loop, String address) throws InterruptedException {
         Map<InetSocketAddress, ClientSession> sessions = new ConcurrentHashMap<>();
-        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Receiver(sessions));
+        Bootstrap b = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_SNDBUF, SEND_BUFFER)
+                .handler(new Receiver(sessions));
         Channel first = null;
         for (int i = 0; i < ATTEMPTS; i++) {
             Channel a = b.bind(address, 0).sync().channel();
