@@ -14,28 +14,39 @@ import javax.net.ssl.SSLException;
 
 /**
  * The TLS contexts of one proxy: the server side (clients → proxy) with the proxy's certificate,
- * and the client side (proxy → printer), which by default trusts the printer's self-signed
- * certificate without verifying it, as every BambuLab client does.
+ * and the client side (proxy → printer), the one context every connection to the printer takes
+ * (camera, detection probes, MQTT), whose trust manager is the printer's {@link PrinterTrust}: a
+ * certificate it refuses ends the handshake, before any access code is sent.
  */
 public final class Tls {
     private final SslProvider provider;
+    private final PrinterTrust trust;
     private final SslContext client;
     private final CompletableFuture<SslContext> server;
 
+    /** With the printer's certificate not checked ({@link PrinterTrust#off()}): for tests and tools. */
     public Tls(ServerCertificate identity, SslProvider provider) throws SSLException {
-        this(provider, CompletableFuture.completedFuture(identity));
+        this(provider, CompletableFuture.completedFuture(identity), PrinterTrust.off());
         server();
+    }
+
+    /** With the printer's certificate not checked ({@link PrinterTrust#off()}). */
+    public Tls(SslProvider provider, CompletableFuture<ServerCertificate> identity) throws SSLException {
+        this(provider, identity, PrinterTrust.off());
     }
 
     /**
      * The client side at once; the server side as soon as {@code identity} is there (loading or
      * making the certificate then overlaps with connecting to the printer at start).
      */
-    public Tls(SslProvider provider, CompletableFuture<ServerCertificate> identity) throws SSLException {
+    public Tls(SslProvider provider, CompletableFuture<ServerCertificate> identity, PrinterTrust trust) throws SSLException {
         this.provider = provider;
+        this.trust = trust;
         this.client = SslContextBuilder.forClient()
                 .sslProvider(provider)
-                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .trustManager(trust.trustManager())
+                // the printer's certificate names its serial, not its address: PrinterTrust checks the name
+                .endpointIdentificationAlgorithm(null)
                 .build();
         this.server = identity.thenApply(id -> {
             try {
@@ -76,8 +87,14 @@ public final class Tls {
         }
     }
 
+    /** The client side (proxy → printer): every connection to the printer takes this one, so the trust policy covers it. */
     public SslContext client() {
         return client;
+    }
+
+    /** The printer's certificate policy the client side applies. */
+    public PrinterTrust trust() {
+        return trust;
     }
 
     public SslProvider provider() {
