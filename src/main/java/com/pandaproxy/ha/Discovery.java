@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.UpstreamState;
+import com.pandaproxy.tls.CertificateState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,6 +98,21 @@ public final class Discovery {
         upstream.put("json_attributes_topic", topics.upstreamAttributes());
         upstream.put("icon", "mdi:lan-connect");
         out.add(message("sensor", "upstream_state", upstream));
+
+        ObjectNode certificate = diagnostic("printer_certificate", "Printer certificate");
+        certificate.put("device_class", "enum");
+        Arrays.stream(CertificateState.values()).filter(c -> c != CertificateState.UNKNOWN).map(CertificateState::id)
+                .forEach(certificate.putArray("options")::add);
+        certificate.put("json_attributes_topic", topics.state(States.CERTIFICATE_ATTRIBUTES));
+        certificate.put("icon", "mdi:certificate");
+        out.add(message("sensor", "printer_certificate", certificate));
+
+        ObjectNode trust = entity("trust_certificate", "Trust the printer's new certificate");
+        trust.put("command_topic", topics.button("trust_certificate"));
+        trust.put("payload_press", Commands.PRESS);
+        trust.put("entity_category", "config");
+        trust.put("icon", "mdi:shield-check");
+        out.add(message("button", "trust_certificate", trust));
 
         if (type == CameraType.CHAMBER && snapshots) {
             ObjectNode chamber = entity("chamber", "Chamber");
