@@ -71,6 +71,14 @@ final class PrinterCa {
         this.anchors = Set.copyOf(set);
     }
 
+    /** The bundled CAs plus {@code extra}, with one path checked (BBL CA2 RSA by BBL CA) so the JDK's classes for it are loaded. */
+    static PrinterCa warm(List<X509Certificate> extra) {
+        PrinterCa ca = new PrinterCa(extra);
+        List<X509Certificate> bundled = bundled();
+        ca.verify(new X509Certificate[] {bundled.get(2)}, null);
+        return ca;
+    }
+
     /** The CA certificates in the jar. */
     static List<X509Certificate> bundled() {
         try (InputStream in = PrinterCa.class.getResourceAsStream(BUNDLED)) {

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
@@ -64,7 +65,8 @@ public final class PrinterTrust {
     private final TrustMode mode;
     private final String host;
     private final String serial;
-    private final PrinterCa ca;
+    /** Being read, and the JDK's path checking warmed up, while the first connection is made. */
+    private final CompletableFuture<PrinterCa> ca;
     private final PinStore store;
     private final List<Consumer<TrustStatus>> listeners = new CopyOnWriteArrayList<>();
     private final X509ExtendedTrustManager manager = new Manager();
@@ -80,7 +82,7 @@ public final class PrinterTrust {
     private String expiryWarned;
     private TrustStatus fired;
 
-    private PrinterTrust(TrustMode mode, String host, String serial, PrinterCa ca, PinStore store) {
+    private PrinterTrust(TrustMode mode, String host, String serial, CompletableFuture<PrinterCa> ca, PinStore store) {
         this.mode = mode;
         this.host = host;
         this.serial = serial;
@@ -102,8 +104,19 @@ public final class PrinterTrust {
         }
         String host = settings.printerAddress().replaceAll("^\\[|\\]$", "").toLowerCase(Locale.ROOT);
         String serial = settings.serial() == null || settings.serial().isBlank() ? null : settings.serial().trim();
-        return new PrinterTrust(settings.mode(), host, serial, new PrinterCa(settings.extraCas()),
-                new PinStore(settings.dataDir())).start();
+        // reading the CAs and the first path check load some 100 classes: 30-300 ms on a busy 2-core
+        // machine, which a thread of their own takes off the first handshake's way
+        CompletableFuture<PrinterCa> ca = new CompletableFuture<>();
+        Thread warm = new Thread(() -> {
+            try {
+                ca.complete(PrinterCa.warm(settings.extraCas()));
+            } catch (RuntimeException | Error e) {
+                ca.completeExceptionally(e);
+            }
+        }, "printer-trust");
+        warm.setDaemon(true);
+        warm.start();
+        return new PrinterTrust(settings.mode(), host, serial, ca, new PinStore(settings.dataDir())).start();
     }
 
     private PrinterTrust start() {
@@ -261,7 +274,7 @@ public final class PrinterTrust {
         if (sha256.equals(verifiedSha256)) {
             return outOfDate(chain[0]) ? new Verdict(Verdict.Kind.EXPIRED, "it has expired") : new Verdict(Verdict.Kind.VERIFIED, "");
         }
-        Verdict v = ca.verify(chain, knownSerial());
+        Verdict v = ca.join().verify(chain, knownSerial());
         if (v.verified()) {
             verifiedSha256 = sha256;
         }
