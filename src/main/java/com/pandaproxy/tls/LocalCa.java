@@ -41,6 +41,15 @@ public final class LocalCa {
         return certificate;
     }
 
+    /** The CA's certificate as PEM text, for a file to give {@code --printer-ca}. */
+    public String certificatePem() {
+        try {
+            return ServerCertificate.pem(List.of(certificate));
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A CA signed by this one (as BambuLab's per-series device CAs are signed by BBL CA2). */
     public LocalCa intermediate(String cn) {
         KeyPair sub = Certificates.ecKeyPair();

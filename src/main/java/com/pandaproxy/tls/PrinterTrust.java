@@ -221,8 +221,30 @@ public final class PrinterTrust {
         }
         fire();
         if (refusal != null) {
-            throw new CertificateException(refusal);
+            throw new Refused(refusal);
         }
+    }
+
+    /** A certificate this policy refused; its message says why, with the fingerprints. */
+    public static final class Refused extends CertificateException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Why this policy refused the printer's certificate, when {@code failure} (a failed TLS handshake,
+     * from either engine) comes from that; else null.
+     */
+    public static String refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof Refused r) {
+                return r.getMessage();
+            }
+        }
+        return null;
     }
 
     /** Null to accept, else why not. Under the lock. */

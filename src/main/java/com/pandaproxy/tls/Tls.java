@@ -50,22 +50,27 @@ public final class Tls {
                 .build();
         this.server = identity.thenApply(id -> {
             try {
-                // clients are not asked for certificates; naming a trust manager keeps Netty from loading
-                // the JDK's default one, which parses the whole CA store into the heap (≈ 2 MB)
-                KeyManagerFactory keys = new KeyManagerFactoryWrapper(new IdentityKeyManager(id));
-                if (provider != SslProvider.JDK) {
-                    // BoringSSL takes the key and certificate in its own form: convert them once,
-                    // not in every handshake
-                    keys = new OpenSslCachingX509KeyManagerFactory(keys);
-                }
-                return SslContextBuilder.forServer(keys)
-                        .sslProvider(provider)
-                        .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                        .build();
+                return serverContext(id, provider);
             } catch (SSLException e) {
                 throw new CompletionException(e);
             }
         });
+    }
+
+    /** A TLS server context presenting {@code identity} (the proxy's own, or a simulated printer's). */
+    public static SslContext serverContext(ServerCertificate identity, SslProvider provider) throws SSLException {
+        // clients are not asked for certificates; naming a trust manager keeps Netty from loading
+        // the JDK's default one, which parses the whole CA store into the heap (≈ 2 MB)
+        KeyManagerFactory keys = new KeyManagerFactoryWrapper(new IdentityKeyManager(identity));
+        if (provider != SslProvider.JDK) {
+            // BoringSSL takes the key and certificate in its own form: convert them once,
+            // not in every handshake
+            keys = new OpenSslCachingX509KeyManagerFactory(keys);
+        }
+        return SslContextBuilder.forServer(keys)
+                .sslProvider(provider)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .build();
     }
 
     /** The fastest engine available: BoringSSL (netty-tcnative) when its native library loads, else the JDK's. */

@@ -108,6 +108,8 @@ class PrinterTrustHandshakeTest {
         try (RecordingPrinter printer = new RecordingPrinter(LocalCa.create("Impostor CA").issue(SERIAL), engine, 0)) {
             Throwable failure = login(engine, trust, printer.port());
             assertTrue(failure != null, "the handshake must fail");
+            String why = PrinterTrust.refusal(failure);
+            assertTrue(why != null && why.endsWith("it is not signed by a BambuLab printer CA (issuer: Impostor CA)"), String.valueOf(failure));
             Await.until("the connection closes", Duration.ofSeconds(5), () -> printer.closed() == 1);
             assertEquals(0, printer.received().length);
         }
@@ -125,7 +127,9 @@ class PrinterTrustHandshakeTest {
         }
         for (ServerCertificate impostorId : List.of(LocalCa.selfSigned(SERIAL), LocalCa.create("Impostor CA").issue(SERIAL))) {
             try (RecordingPrinter impostor = new RecordingPrinter(impostorId, engine, port)) {
-                assertTrue(login(engine, trust, port) != null, "the handshake with the impostor must fail");
+                Throwable failure = login(engine, trust, port);
+                assertTrue(failure != null, "the handshake with the impostor must fail");
+                assertTrue(String.valueOf(PrinterTrust.refusal(failure)).startsWith("the printer's certificate changed"), String.valueOf(failure));
                 Await.until("the impostor's connection closes", Duration.ofSeconds(5), () -> impostor.closed() == 1);
                 assertEquals(0, impostor.handshakes());
                 assertFalse(impostor.receivedText(CODE));
