@@ -57,15 +57,11 @@ public final class Discovery {
         camera.put("payload_off", States.OFF);
         out.add(message("binary_sensor", "printer_camera", camera));
 
-        ObjectNode reconnect = entity("reconnect", "Reconnect");
-        reconnect.put("command_topic", topics.button("reconnect"));
-        reconnect.put("payload_press", Commands.PRESS);
+        ObjectNode reconnect = button("reconnect", "Reconnect");
         reconnect.put("device_class", "restart");
         out.add(message("button", "reconnect", reconnect));
 
-        ObjectNode redetect = entity("redetect", "Detect camera");
-        redetect.put("command_topic", topics.button("redetect"));
-        redetect.put("payload_press", Commands.PRESS);
+        ObjectNode redetect = button("redetect", "Detect camera");
         redetect.put("entity_category", "config");
         redetect.put("icon", "mdi:camera-switch");
         out.add(message("button", "redetect", redetect));
@@ -107,9 +103,7 @@ public final class Discovery {
         certificate.put("icon", "mdi:certificate");
         out.add(message("sensor", "printer_certificate", certificate));
 
-        ObjectNode trust = entity("trust_certificate", "Trust the printer's new certificate");
-        trust.put("command_topic", topics.button("trust_certificate"));
-        trust.put("payload_press", Commands.PRESS);
+        ObjectNode trust = button("trust_certificate", "Trust the printer's new certificate");
         trust.put("entity_category", "config");
         trust.put("icon", "mdi:shield-check");
         out.add(message("button", "trust_certificate", trust));
@@ -122,6 +116,13 @@ public final class Discovery {
             out.add(new Message(topics.discovery("camera", "chamber"), new byte[0]));
         }
         return out;
+    }
+
+    private ObjectNode button(String objectId, String name) {
+        ObjectNode node = entity(objectId, name);
+        node.put("command_topic", topics.button(objectId));
+        node.put("payload_press", Commands.PRESS);
+        return node;
     }
 
     private ObjectNode diagnostic(String objectId, String name) {

@@ -1,22 +1,16 @@
 package com.pandaproxy.bench;
 
 import com.pandaproxy.testutil.RecordingPrinter;
+import com.pandaproxy.testutil.TlsLogin;
 import com.pandaproxy.tls.LocalCa;
 import com.pandaproxy.tls.PrinterTrust;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import com.pandaproxy.tls.TrustMode;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,36 +103,11 @@ public final class TrustBenchmark {
 
     /** One connection: TCP connect → TLS handshake done (ms), then closed. Fails if the handshake does. */
     private static double handshake(EventLoopGroup group, Tls tls, int port) throws Exception {
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        long start = System.nanoTime();
-        Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel c) {
-                        c.pipeline().addLast(tls.client().newHandler(c.alloc(), "127.0.0.1", port), new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                                if (evt instanceof SslHandshakeCompletionEvent e) {
-                                    if (e.isSuccess()) {
-                                        done.complete(System.nanoTime());
-                                    } else {
-                                        done.completeExceptionally(e.cause());
-                                    }
-                                }
-                            }
-
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                ctx.close();
-                            }
-                        });
-                    }
-                }).connect("127.0.0.1", port).sync().channel();
-        try {
-            return (done.get(10, TimeUnit.SECONDS) - start) / 1e6;
-        } finally {
-            ch.close().sync();
+        TlsLogin login = TlsLogin.run(group, tls.client(), port, new byte[0]);
+        if (login.failure() != null) {
+            throw new IllegalStateException("handshake failed", login.failure());
         }
+        return login.handshakeNanos() / 1e6;
     }
 
     private static double median(List<Double> values) {

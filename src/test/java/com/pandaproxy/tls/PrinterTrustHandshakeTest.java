@@ -8,22 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.testutil.RecordingPrinter;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import com.pandaproxy.testutil.TlsLogin;
 import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,42 +44,10 @@ class PrinterTrustHandshakeTest {
         return PrinterTrust.of(new PrinterTrust.Settings(mode, "127.0.0.1", serial, dir, List.of(CA.certificate())));
     }
 
-    /**
-     * Connects through {@code trust}'s client context and, as the proxy does, sends the access code once
-     * the handshake succeeded. Null when the handshake succeeded, else its failure.
-     */
+    /** Connects through {@code trust}'s client context and, as the proxy does, sends the code once the handshake succeeded. */
     private static Throwable login(SslProvider engine, PrinterTrust trust, int port) throws Exception {
         Tls tls = new Tls(engine, CompletableFuture.completedFuture(ServerCertificate.ephemeral()), trust);
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Channel ch = new Bootstrap().group(LOOPS.group()).channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel c) {
-                        c.pipeline().addLast(tls.client().newHandler(c.alloc(), "127.0.0.1", port), new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                                if (evt instanceof SslHandshakeCompletionEvent done) {
-                                    if (done.isSuccess()) {
-                                        ctx.writeAndFlush(Unpooled.copiedBuffer(CODE, StandardCharsets.US_ASCII))
-                                                .addListener(f -> outcome.complete(null));
-                                    } else {
-                                        outcome.complete(done.cause());
-                                    }
-                                }
-                            }
-
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                ctx.close();
-                            }
-                        });
-                    }
-                }).connect("127.0.0.1", port).sync().channel();
-        try {
-            return outcome.get(10, TimeUnit.SECONDS);
-        } finally {
-            ch.close().sync();
-        }
+        return TlsLogin.run(LOOPS.group(), tls.client(), port, CODE.getBytes(StandardCharsets.US_ASCII)).failure();
     }
 
     @ParameterizedTest
