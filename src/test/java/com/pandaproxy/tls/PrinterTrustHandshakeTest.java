@@ -63,6 +63,17 @@ class PrinterTrustHandshakeTest {
 
     @ParameterizedTest
     @MethodSource("engines")
+    void aChainThroughADeviceCaReachesThePolicyWhole(SslProvider engine) throws Exception {
+        LocalCa root = LocalCa.create("Test CA2");
+        PrinterTrust trust = PrinterTrust.of(new PrinterTrust.Settings(TrustMode.BAMBU, "127.0.0.1", SERIAL, dir, List.of(root.certificate())));
+        try (RecordingPrinter printer = new RecordingPrinter(root.intermediate("Test Device CA").issue(SERIAL), engine, 0)) {
+            assertNull(login(engine, trust, printer.port()));
+        }
+        assertEquals(CertificateState.VERIFIED, trust.status().state());
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
     void bambuRefusesAnUnknownCaInTheHandshake(SslProvider engine) throws Exception {
         PrinterTrust trust = trust(TrustMode.BAMBU, SERIAL);
         try (RecordingPrinter printer = new RecordingPrinter(LocalCa.create("Impostor CA").issue(SERIAL), engine, 0)) {
