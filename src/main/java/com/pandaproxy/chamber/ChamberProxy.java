@@ -72,7 +72,7 @@ public final class ChamberProxy implements CameraProxy {
         this.fanout = new Fanout<>(loop, latest);
         this.admission = new Admission(settings.maxClients());
         this.upstream = new Upstream(context.printer(), fanout, context.status());
-        this.lifecycle = new UpstreamLifecycle("printer camera", upstream, context.tls().client(), timings, loop,
+        this.lifecycle = new UpstreamLifecycle("printer camera", upstream, context.tls(), timings, loop,
                 context.status());
     }
 
