@@ -2,13 +2,13 @@ package com.pandaproxy.tls;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Properties;
+import java.util.TreeSet;
 
 /**
  * The printer certificates trusted so far, in the data dir ({@value #FILE}): per printer address,
@@ -53,11 +53,17 @@ final class PinStore {
         p.setProperty(host + ".verified", Boolean.toString(pin.verified()));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(FILE + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(w, " PandaProxy: the printer certificates it trusts (--printer-trust), per printer address.\n"
-                    + " Delete this file to trust the certificate a printer presents next (then restart,\n"
-                    + " or press \"Trust the printer's new certificate\" in Home Assistant).");
+        // written here rather than by Properties.store, which escapes every ':' of a fingerprint
+        StringBuilder text = new StringBuilder("""
+                # PandaProxy: the printer certificates it trusts (--printer-trust), per printer address:
+                # SHA-256 fingerprint, CN, and whether it verified against a CA. Delete this file (or a
+                # printer's lines) to trust the certificate that printer presents next.
+                """);
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
+            text.append(key.replaceAll("([\\\\:= #!])", "\\\\$1")).append('=')
+                    .append(p.getProperty(key).replace("\\", "\\\\")).append('\n');
         }
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

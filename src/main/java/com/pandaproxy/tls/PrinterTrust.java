@@ -90,6 +90,11 @@ public final class PrinterTrust {
         this.store = store;
     }
 
+    /** The CA certificates in a PEM file ({@code --printer-ca}), at least one. */
+    public static List<X509Certificate> readCas(Path file) throws IOException {
+        return PrinterCa.read(file);
+    }
+
     /** No checks and no warning: for tests and tools that talk to a printer of their own. */
     public static PrinterTrust off() {
         return new PrinterTrust(TrustMode.OFF, "", null, null, null).start();

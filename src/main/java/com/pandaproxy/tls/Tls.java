@@ -30,11 +30,6 @@ public final class Tls {
         server();
     }
 
-    /** With the printer's certificate not checked ({@link PrinterTrust#off()}). */
-    public Tls(SslProvider provider, CompletableFuture<ServerCertificate> identity) throws SSLException {
-        this(provider, identity, PrinterTrust.off());
-    }
-
     /**
      * The client side at once; the server side as soon as {@code identity} is there (loading or
      * making the certificate then overlaps with connecting to the printer at start).
