@@ -43,6 +43,7 @@ final class AddonOptions {
             new Key("camera", "--camera", Kind.TEXT, false),
             new Key("snapshot_interval", "--snapshot-interval", Kind.WHOLE_NUMBER, false),
             new Key("log_level", "--log-level", Kind.TEXT, false),
+            new Key("printer_trust", "--printer-trust", Kind.TEXT, false),
             new Key("mqtt_url", "--mqtt-url", Kind.TEXT, false),
             new Key("mqtt_username", "--mqtt-username", Kind.TEXT, false),
             new Key("mqtt_password", "--mqtt-password", Kind.SECRET, false));

@@ -19,6 +19,8 @@ import com.pandaproxy.rtsp.RtspProxy;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.sim.SimulatedPrinter;
+import com.pandaproxy.sim.DemoCertificate;
+import com.pandaproxy.tls.PrinterTrust;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.channel.EventLoopGroup;
@@ -65,7 +67,10 @@ public final class Application implements AutoCloseable {
                 config.printerRtspPort(), config.accessCode());
         if (config.demo() != null) {
             boolean rtsp = config.demo().equals("rtsp");
-            simulator = rtsp ? RtspSimulator.start(0, config.accessCode().reveal()) : ChamberSimulator.start(0, config.accessCode().reveal());
+            // a certificate from a CA of its own, as a BambuLab printer's, kept so a restart presents the one pinned
+            ServerCertificate printerId = DemoCertificate.loadOrCreate(config.dataDir());
+            simulator = rtsp ? RtspSimulator.start(0, config.accessCode().reveal(), RtspSimulator.Auth.DIGEST, printerId)
+                    : ChamberSimulator.start(0, config.accessCode().reveal(), ChamberSimulator.Options.DEFAULT, printerId);
             printerAddress = new PrinterAddress("127.0.0.1", rtsp ? config.printerChamberPort() : simulator.port(),
                     rtsp ? simulator.port() : config.printerRtspPort(), config.accessCode());
             LOG.info("Demo: simulated {} printer on 127.0.0.1:{}", config.demo(), simulator.port());
@@ -80,9 +85,13 @@ public final class Application implements AutoCloseable {
                 throw new CompletionException(e);
             }
         });
-        Tls tls = new Tls(provider.join(), identity);
+        PrinterTrust trust = PrinterTrust.of(new PrinterTrust.Settings(config.printerTrust(), printerAddress.host(),
+                config.serial(), config.dataDir(), config.printerCas()));
+        Tls tls = new Tls(provider.join(), identity, trust);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
+        status.certificate(trust.status());
+        trust.addListener(status::certificate);
         ProxyContext context = new ProxyContext(printerAddress, tls, group, status, new AuthThrottle());
         ChamberProxy.Settings chamber = new ChamberProxy.Settings(config.bindAddress(), config.chamberPort(),
                 config.maxClients(), ChamberProxy.LOGIN_LIMIT);

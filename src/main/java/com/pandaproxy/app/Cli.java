@@ -4,9 +4,14 @@ import com.pandaproxy.ha.MqttSettings;
 import com.pandaproxy.net.Version;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.sim.SimulatedPrinter;
+import com.pandaproxy.tls.PrinterTrust;
+import com.pandaproxy.tls.TrustMode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
@@ -37,6 +42,8 @@ public final class Cli {
         ENV.put("--printer-rtsp-port", "PRINTER_RTSP_PORT");
         ENV.put("--data-dir", "DATA_DIR");
         ENV.put("--max-clients", "MAX_CLIENTS");
+        ENV.put("--printer-trust", "PRINTER_TRUST");
+        ENV.put("--printer-ca", "PRINTER_CA");
         ENV.put("--log-level", "LOG_LEVEL");
         ENV.put("--mqtt-url", "MQTT_URL");
         ENV.put("--mqtt-username", "MQTT_USERNAME");
@@ -87,6 +94,12 @@ public final class Cli {
     @Option(names = "--demo", arity = "0..1", fallbackValue = "chamber", paramLabel = "chamber|rtsp",
             description = "Run against a built-in simulated printer (default chamber).")
     String demo;
+
+    @Option(names = "--printer-trust", paramLabel = "MODE", description = "How the printer's certificate is checked before the access code is sent: auto, bambu, pin or off (env PRINTER_TRUST, default ${DEFAULT-VALUE}).", defaultValue = "auto")
+    String printerTrust;
+
+    @Option(names = "--printer-ca", paramLabel = "FILE", description = "PEM CA certificate(s) trusted for the printer besides BambuLab's (env PRINTER_CA).")
+    String printerCa;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace (env LOG_LEVEL, default ${DEFAULT-VALUE}).", defaultValue = "info")
     String logLevel;
@@ -189,6 +202,7 @@ public final class Cli {
                 .maxClients(range("--max-clients", maxClients, 1, 10_000))
                 .demo(demoMode)
                 .mqtt(mqtt())
+                .printerTrust(trustMode(), printerCas())
                 .build();
     }
 
@@ -212,6 +226,26 @@ public final class Cli {
                     java.util.regex.Matcher.quoteReplacement(origin.getValue() + " (" + origin.getKey() + ")"));
         }
         return explained;
+    }
+
+    private TrustMode trustMode() throws ConfigException {
+        TrustMode mode = TrustMode.parse(printerTrust);
+        if (mode == null) {
+            throw new ConfigException("--printer-trust must be auto, bambu, pin or off, not '" + printerTrust + "'");
+        }
+        return mode;
+    }
+
+    private List<X509Certificate> printerCas() throws ConfigException {
+        String file = blankToNull(printerCa);
+        if (file == null) {
+            return List.of();
+        }
+        try {
+            return PrinterTrust.readCas(Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("--printer-ca: cannot read CA certificates from " + file + " (" + e.getMessage() + ")");
+        }
     }
 
     /** The log level to use, validated. */

@@ -3,7 +3,10 @@ package com.pandaproxy.app;
 import com.pandaproxy.ha.MqttSettings;
 import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.tls.TrustMode;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * The whole configuration, immutable and validated at start ({@link Cli#toConfig()}); made with
@@ -11,6 +14,8 @@ import java.nio.file.Path;
  *
  * @param demo null, or "chamber"/"rtsp": run against the built-in simulated printer
  * @param mqtt Home Assistant MQTT settings, or null when MQTT is off
+ * @param printerTrust how the printer's certificate is checked
+ * @param printerCas   CAs trusted for the printer besides BambuLab's ({@code --printer-ca})
  */
 public record Config(
         String printerIp,
@@ -25,7 +30,9 @@ public record Config(
         Path dataDir,
         int maxClients,
         String demo,
-        MqttSettings mqtt) {
+        MqttSettings mqtt,
+        TrustMode printerTrust,
+        List<X509Certificate> printerCas) {
 
     /** A configuration with the command line's defaults, to be given at least the printer. */
     public static Builder builder() {
@@ -47,6 +54,8 @@ public record Config(
         private int maxClients = 64;
         private String demo;
         private MqttSettings mqtt;
+        private TrustMode printerTrust = TrustMode.AUTO;
+        private List<X509Certificate> printerCas = List.of();
 
         /** The printer's address and LAN access code. */
         public Builder printer(String ip, String code) {
@@ -100,9 +109,16 @@ public record Config(
             return this;
         }
 
+        /** How the printer's certificate is checked, and CAs trusted besides BambuLab's. */
+        public Builder printerTrust(TrustMode mode, List<X509Certificate> cas) {
+            printerTrust = mode;
+            printerCas = List.copyOf(cas);
+            return this;
+        }
+
         public Config build() {
             return new Config(printerIp, accessCode, serial, bindAddress, camera, chamberPort, printerChamberPort,
-                    rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt);
+                    rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt, printerTrust, printerCas);
         }
     }
 }

@@ -75,7 +75,7 @@ public final class ChamberProxy implements CameraProxy {
         this.admission = new Admission(settings.maxClients());
         this.gate = new LoginGate("Chamber", context.authThrottle(), settings.login());
         this.upstream = new Upstream(context.printer(), fanout, context.status());
-        this.lifecycle = new UpstreamLifecycle("printer camera", upstream, context.tls().client(), timings, loop,
+        this.lifecycle = new UpstreamLifecycle("printer camera", upstream, context.tls(), timings, loop,
                 context.status());
     }
 

@@ -13,7 +13,13 @@ final class Commands {
 
     enum Command {
         RECONNECT,
-        REDETECT
+        REDETECT,
+        TRUST_CERTIFICATE;
+
+        /** The button's object id and the word on the command topic. */
+        String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     private Commands() {
@@ -21,25 +27,20 @@ final class Commands {
 
     /**
      * The command meant by {@code payload} arriving on {@code topic}: {@code PRESS} on a button
-     * topic, or {@code reconnect}/{@code redetect} on the command topic.
+     * topic, or {@code reconnect}/{@code redetect}/{@code trust_certificate} on the command topic.
      */
     static Optional<Command> parse(Topics topics, String topic, byte[] payload) {
         if (payload.length > MAX_PAYLOAD) {
             return Optional.empty();
         }
         String text = new String(payload, StandardCharsets.UTF_8).trim();
-        if (topic.equals(topics.button("reconnect"))) {
-            return text.equals(PRESS) ? Optional.of(Command.RECONNECT) : Optional.empty();
-        }
-        if (topic.equals(topics.button("redetect"))) {
-            return text.equals(PRESS) ? Optional.of(Command.REDETECT) : Optional.empty();
-        }
-        if (topic.equals(topics.command())) {
-            return switch (text.toLowerCase(Locale.ROOT)) {
-                case "reconnect" -> Optional.of(Command.RECONNECT);
-                case "redetect" -> Optional.of(Command.REDETECT);
-                default -> Optional.empty();
-            };
+        for (Command c : Command.values()) {
+            if (topic.equals(topics.button(c.id()))) {
+                return text.equals(PRESS) ? Optional.of(c) : Optional.empty();
+            }
+            if (topic.equals(topics.command()) && text.equalsIgnoreCase(c.id())) {
+                return Optional.of(c);
+            }
         }
         return Optional.empty();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.UpstreamState;
+import com.pandaproxy.tls.CertificateState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,15 +57,11 @@ public final class Discovery {
         camera.put("payload_off", States.OFF);
         out.add(message("binary_sensor", "printer_camera", camera));
 
-        ObjectNode reconnect = entity("reconnect", "Reconnect");
-        reconnect.put("command_topic", topics.button("reconnect"));
-        reconnect.put("payload_press", Commands.PRESS);
+        ObjectNode reconnect = button("reconnect", "Reconnect");
         reconnect.put("device_class", "restart");
         out.add(message("button", "reconnect", reconnect));
 
-        ObjectNode redetect = entity("redetect", "Detect camera");
-        redetect.put("command_topic", topics.button("redetect"));
-        redetect.put("payload_press", Commands.PRESS);
+        ObjectNode redetect = button("redetect", "Detect camera");
         redetect.put("entity_category", "config");
         redetect.put("icon", "mdi:camera-switch");
         out.add(message("button", "redetect", redetect));
@@ -98,6 +95,19 @@ public final class Discovery {
         upstream.put("icon", "mdi:lan-connect");
         out.add(message("sensor", "upstream_state", upstream));
 
+        ObjectNode certificate = diagnostic("printer_certificate", "Printer certificate");
+        certificate.put("device_class", "enum");
+        Arrays.stream(CertificateState.values()).filter(c -> c != CertificateState.UNKNOWN).map(CertificateState::id)
+                .forEach(certificate.putArray("options")::add);
+        certificate.put("json_attributes_topic", topics.state(States.CERTIFICATE_ATTRIBUTES));
+        certificate.put("icon", "mdi:certificate");
+        out.add(message("sensor", "printer_certificate", certificate));
+
+        ObjectNode trust = button("trust_certificate", "Trust the printer's new certificate");
+        trust.put("entity_category", "config");
+        trust.put("icon", "mdi:shield-check");
+        out.add(message("button", "trust_certificate", trust));
+
         if (type == CameraType.CHAMBER && snapshots) {
             ObjectNode chamber = entity("chamber", "Chamber");
             chamber.put("topic", topics.snapshot());
@@ -106,6 +116,13 @@ public final class Discovery {
             out.add(new Message(topics.discovery("camera", "chamber"), new byte[0]));
         }
         return out;
+    }
+
+    private ObjectNode button(String objectId, String name) {
+        ObjectNode node = entity(objectId, name);
+        node.put("command_topic", topics.button(objectId));
+        node.put("payload_press", Commands.PRESS);
+        return node;
     }
 
     private ObjectNode diagnostic(String objectId, String name) {

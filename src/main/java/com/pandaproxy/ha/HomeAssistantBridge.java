@@ -7,7 +7,10 @@ import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.PrinterStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
@@ -279,8 +282,13 @@ public final class HomeAssistantBridge implements AutoCloseable {
         LOG.info("MQTT {} to {}; Home Assistant device {}", reconnect ? "reconnected" : "connected",
                 settings.brokerUri(), topics.deviceId());
         try {
-            String[] filters = {topics.homeAssistantStatus(), topics.button("reconnect"), topics.button("redetect"), topics.command()};
-            client.subscribe(filters, new int[] {1, 1, 1, 1});
+            List<String> filters = new ArrayList<>(List.of(topics.homeAssistantStatus(), topics.command()));
+            for (Commands.Command c : Commands.Command.values()) {
+                filters.add(topics.button(c.id()));
+            }
+            int[] qos = new int[filters.size()];
+            Arrays.fill(qos, 1);
+            client.subscribe(filters.toArray(new String[0]), qos);
         } catch (MqttException e) {
             LOG.warn("MQTT subscribe failed ({}); commands will not work until the next reconnect", Errors.describe(e));
         }
@@ -306,7 +314,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
             if (now - lastIgnoredLog >= LOG_QUIET_NANOS) {
                 lastIgnoredLog = now;
                 LOG.warn("MQTT: ignored {} on {} (expected {})", Commands.describe(payload), topic,
-                        topic.equals(topics.command()) ? "reconnect or redetect" : Commands.PRESS);
+                        topic.equals(topics.command()) ? "reconnect, redetect or trust_certificate" : Commands.PRESS);
             }
             return;
         }
@@ -315,10 +323,10 @@ public final class HomeAssistantBridge implements AutoCloseable {
         try {
             commands.execute(() -> {
                 try {
-                    if (command == Commands.Command.RECONNECT) {
-                        control.reconnect();
-                    } else {
-                        control.redetect();
+                    switch (command) {
+                        case RECONNECT -> control.reconnect();
+                        case REDETECT -> control.redetect();
+                        case TRUST_CERTIFICATE -> control.trustNewCertificate();
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("MQTT command {} failed: {}", name, e.toString());

@@ -3,6 +3,8 @@ package com.pandaproxy.ha;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pandaproxy.printer.PrinterStatus;
+import com.pandaproxy.tls.CertificateState;
+import com.pandaproxy.tls.TrustStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +24,8 @@ public final class States {
     static final String CLIENTS = "clients";
     /** Pseudo object id for the upstream state's JSON attributes. */
     static final String UPSTREAM_ATTRIBUTES = "upstream_attributes";
+    /** Pseudo object id for the printer certificate's JSON attributes (fingerprints and CNs). */
+    static final String CERTIFICATE_ATTRIBUTES = "printer_certificate_attributes";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
@@ -43,6 +47,14 @@ public final class States {
         ObjectNode attributes = JSON.createObjectNode();
         attributes.put("last_error", s.lastError());
         out.put(UPSTREAM_ATTRIBUTES, attributes.toString());
+        TrustStatus certificate = s.certificate();
+        out.put("printer_certificate", certificate.state() == CertificateState.UNKNOWN ? NONE : certificate.state().id());
+        ObjectNode cert = JSON.createObjectNode();
+        cert.put("sha256", certificate.sha256());
+        cert.put("cn", certificate.cn());
+        cert.put("new_sha256", certificate.newSha256());
+        cert.put("new_cn", certificate.newCn());
+        out.put(CERTIFICATE_ATTRIBUTES, cert.toString());
         return out;
     }
 

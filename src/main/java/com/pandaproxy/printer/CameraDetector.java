@@ -1,6 +1,7 @@
 package com.pandaproxy.printer;
 
 import com.pandaproxy.net.Errors;
+import com.pandaproxy.tls.PrinterTrust;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
@@ -18,6 +19,7 @@ public final class CameraDetector {
 
     private final EventLoopGroup group;
     private final SslContext ssl;
+    private final PrinterTrust trust;
     private final PrinterAddress printer;
     private final Probe chamber;
     private final Probe rtsp;
@@ -27,6 +29,7 @@ public final class CameraDetector {
     public CameraDetector(ProxyContext context, Probe chamber, Probe rtsp, Duration timeout) {
         this.group = context.group();
         this.ssl = context.tls().client();
+        this.trust = context.tls().trust();
         this.printer = context.printer();
         this.chamber = chamber;
         this.rtsp = rtsp;
@@ -69,6 +72,10 @@ public final class CameraDetector {
     }
 
     private CompletableFuture<ProbeResult> probe(CameraType type, Consumer<ChamberConnection> keeper) {
+        if (!trust.mayConnect()) {
+            return CompletableFuture.completedFuture(ProbeResult.untrusted(
+                    "not connecting: the printer's certificate changed (see the log, or trust the new one)"));
+        }
         Probe probe = switch (type) {
             case CHAMBER -> chamber;
             case RTSP -> rtsp;

@@ -30,6 +30,12 @@ public record Detection(String host, int chamberPort, ProbeResult chamber, int r
                 && (chamber.outcome() == ProbeResult.Outcome.REJECTED || rtsp.outcome() == ProbeResult.Outcome.REJECTED);
     }
 
+    /** A port's certificate was refused (--printer-trust): the printer's, or whatever answered, was not trusted. */
+    public boolean untrusted() {
+        return type() == CameraType.UNKNOWN
+                && (chamber.outcome() == ProbeResult.Outcome.UNTRUSTED || rtsp.outcome() == ProbeResult.Outcome.UNTRUSTED);
+    }
+
     public boolean unreachable() {
         return chamber.outcome() == ProbeResult.Outcome.UNREACHABLE && rtsp.outcome() == ProbeResult.Outcome.UNREACHABLE;
     }
@@ -42,7 +48,8 @@ public record Detection(String host, int chamberPort, ProbeResult chamber, int r
             case CHAMBER -> "chamber image camera on " + host + ":" + chamberPort
                     + (bothFound() ? " (RTSP port " + rtspPort + " answers too; using chamber image)" : "");
             case RTSP -> "RTSP camera on " + host + ":" + rtspPort;
-            case UNKNOWN -> rejected() ? "the printer rejected the access code (" + ports + ")"
+            case UNKNOWN -> untrusted() ? "the certificate at " + host + " is not trusted, so no access code was sent (" + ports + ")"
+                    : rejected() ? "the printer rejected the access code (" + ports + ")"
                     : unreachable() ? "printer " + host + " unreachable (" + ports + ")"
                     : "no camera protocol recognised on " + host + " (" + ports + ")";
         };

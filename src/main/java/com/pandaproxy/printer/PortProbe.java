@@ -1,6 +1,7 @@
 package com.pandaproxy.printer;
 
 import com.pandaproxy.net.Errors;
+import com.pandaproxy.tls.PrinterTrust;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -82,6 +83,12 @@ final class PortProbe {
         return ProbeResult.mismatch("no answer within " + millis / 1000.0 + " s");
     }
 
+    /** A refused certificate (--printer-trust) is told apart from other handshake failures. */
+    private static ProbeResult handshakeFailed(Throwable cause) {
+        String refusal = PrinterTrust.refusal(cause);
+        return refusal != null ? ProbeResult.untrusted(refusal) : ProbeResult.mismatch("TLS handshake failed (" + Errors.describe(cause) + ")");
+    }
+
     /** The handler after TLS: sends the request once the handshake is done, then judges the answer. */
     private static final class Conversation extends ChannelInboundHandlerAdapter {
         private final CompletableFuture<ProbeResult> result;
@@ -115,7 +122,7 @@ final class PortProbe {
                     handshaken = true;
                     ctx.writeAndFlush(Unpooled.wrappedBuffer(request));
                 } else {
-                    result.complete(ProbeResult.mismatch("TLS handshake failed (" + Errors.describe(done.cause()) + ")"));
+                    result.complete(handshakeFailed(done.cause()));
                 }
             }
             ctx.fireUserEventTriggered(evt);
@@ -173,7 +180,7 @@ final class PortProbe {
             if (handshaken && answer.writerIndex() == 0 && cause instanceof java.io.IOException) {
                 result.complete(probe.silentClose());
             } else {
-                result.complete(ProbeResult.mismatch((handshaken ? "" : "TLS: ") + Errors.describe(cause)));
+                result.complete(handshaken ? ProbeResult.mismatch(Errors.describe(cause)) : handshakeFailed(cause));
             }
             ctx.close();
         }

@@ -1,6 +1,7 @@
 package com.pandaproxy.printer;
 
 import com.pandaproxy.net.Backoff;
+import com.pandaproxy.tls.PrinterTrust;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,7 @@ public final class Printer implements PrinterControl, AutoCloseable {
     }
 
     private final ProxyFactory factory;
+    private final PrinterTrust trust;
     private final Settings settings;
     private final StatusBoard board;
     private final CameraDetector detector;
@@ -66,6 +68,7 @@ public final class Printer implements PrinterControl, AutoCloseable {
 
     public Printer(ProxyContext context, DetectionSettings detection, ProxyFactory factory, Settings settings) {
         this.factory = factory;
+        this.trust = context.tls().trust();
         this.settings = settings;
         this.board = context.status();
         this.detector = new CameraDetector(context, detection.chamber(), detection.rtsp(), settings.probeTimeout());
@@ -123,18 +126,33 @@ public final class Printer implements PrinterControl, AutoCloseable {
         board.addListener(listener);
     }
 
+    /** Also lets a connection refused for a changed printer certificate try once more (the pin is kept). */
     @Override
     public void reconnect() {
         run(() -> {
-            if (active != null) {
-                LOG.info("Reconnecting to the printer's camera");
-                active.reconnect();
-            } else {
-                LOG.info("Probing the printer again now");
-                backoff.reset();
-                schedule(0);
+            trust.retry();
+            connectNow();
+        });
+    }
+
+    @Override
+    public void trustNewCertificate() {
+        run(() -> {
+            if (trust.trustNewCertificate()) {
+                connectNow();
             }
         });
+    }
+
+    private void connectNow() {
+        if (active != null) {
+            LOG.info("Reconnecting to the printer's camera");
+            active.reconnect();
+        } else {
+            LOG.info("Probing the printer again now");
+            backoff.reset();
+            schedule(0);
+        }
     }
 
     /**

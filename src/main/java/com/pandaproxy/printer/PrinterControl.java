@@ -16,6 +16,12 @@ public interface PrinterControl {
     /** Probe the printer again and switch proxy if the camera type changed. */
     void redetect();
 
+    /**
+     * Trust the printer certificate that was refused as changed from now on, and connect again
+     * (the user's decision: Home Assistant's button).
+     */
+    void trustNewCertificate();
+
     /** The most recent JPEG (chamber printers only), as bytes the caller owns. */
     Optional<byte[]> latestJpeg();
 }

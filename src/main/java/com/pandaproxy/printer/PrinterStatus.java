@@ -1,5 +1,6 @@
 package com.pandaproxy.printer;
 
+import com.pandaproxy.tls.TrustStatus;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,7 @@ import java.time.Instant;
  * @param reconnects    upstream connections made after the first one
  * @param lastError     last upstream error, never containing a secret, or null
  * @param badFrames     frames from the printer dropped because they were malformed (e.g. not a JPEG)
+ * @param certificate   what is known of the printer's TLS certificate (--printer-trust)
  */
 public record PrinterStatus(
         CameraType cameraType,
@@ -24,12 +26,13 @@ public record PrinterStatus(
         Instant lastFrame,
         long reconnects,
         String lastError,
-        long badFrames) {
+        long badFrames,
+        TrustStatus certificate) {
 
-    /** A status without dropped frames (the form before the count existed). */
+    /** A status without dropped frames and with nothing known of the certificate. */
     public PrinterStatus(CameraType cameraType, UpstreamState upstreamState, int clients, double frameRate, long bitrate,
             Instant lastFrame, long reconnects, String lastError) {
-        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, 0);
+        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, 0, TrustStatus.UNKNOWN);
     }
 
     public static PrinterStatus initial(CameraType type) {

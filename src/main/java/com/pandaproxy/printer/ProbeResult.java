@@ -16,7 +16,9 @@ public record ProbeResult(Outcome outcome, String detail) {
         /** TLS and the login went through, then the printer hung up without a byte. */
         REJECTED,
         /** Something answered, but not TLS or not the expected protocol. */
-        MISMATCH
+        MISMATCH,
+        /** Its certificate was refused (--printer-trust), or not connected to since one was: nothing sent. */
+        UNTRUSTED
     }
 
     public static ProbeResult found(String detail) {
@@ -33,6 +35,10 @@ public record ProbeResult(Outcome outcome, String detail) {
 
     public static ProbeResult mismatch(String detail) {
         return new ProbeResult(Outcome.MISMATCH, detail);
+    }
+
+    public static ProbeResult untrusted(String detail) {
+        return new ProbeResult(Outcome.UNTRUSTED, detail);
     }
 
     public boolean found() {

@@ -1,5 +1,6 @@
 package com.pandaproxy.printer;
 
+import com.pandaproxy.tls.TrustStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class StatusBoard implements UpstreamLifecycle.Observer {
     private String lastError;
     private Instant lastFrame;
     private boolean everConnected;
+    private TrustStatus certificate = TrustStatus.UNKNOWN;
 
     // per-second buckets of frames and bytes, indexed by epoch second modulo the window
     private final long[] bucketSecond = new long[WINDOW_SECONDS + 1];
@@ -88,6 +90,17 @@ public final class StatusBoard implements UpstreamLifecycle.Observer {
                 return;
             }
             lastError = message;
+        }
+        fire();
+    }
+
+    /** What is known of the printer's certificate now ({@code PrinterTrust}'s listener). */
+    public void certificate(TrustStatus status) {
+        synchronized (this) {
+            if (certificate.equals(status)) {
+                return;
+            }
+            certificate = status;
         }
         fire();
     }
@@ -160,7 +173,7 @@ public final class StatusBoard implements UpstreamLifecycle.Observer {
             }
             double fps = Math.round(frames * 100.0 / WINDOW_SECONDS) / 100.0;
             return new PrinterStatus(cameraType, state, clients, fps, bytes * 8 / WINDOW_SECONDS,
-                    lastFrame, reconnects, lastError, badFrames);
+                    lastFrame, reconnects, lastError, badFrames, certificate);
         }
     }
 

@@ -6,6 +6,8 @@ import com.pandaproxy.net.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import com.pandaproxy.tls.PrinterTrust;
+import com.pandaproxy.tls.Tls;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -71,6 +73,7 @@ public final class UpstreamLifecycle implements Upstream {
     private final String name;
     private final Protocol protocol;
     private final SslContext ssl;
+    private final PrinterTrust trust;
     private final UpstreamTimings timings;
     private final EventLoop loop;
     private final Observer observer;
@@ -84,11 +87,12 @@ public final class UpstreamLifecycle implements Upstream {
     private String loggedFailure;
 
     /** @param name what the log calls the service, e.g. "printer camera" */
-    public UpstreamLifecycle(String name, Protocol protocol, SslContext ssl, UpstreamTimings timings, EventLoop loop,
+    public UpstreamLifecycle(String name, Protocol protocol, Tls tls, UpstreamTimings timings, EventLoop loop,
             Observer observer) {
         this.name = name;
         this.protocol = protocol;
-        this.ssl = ssl;
+        this.ssl = tls.client();
+        this.trust = tls.trust();
         this.timings = timings;
         this.loop = loop;
         this.observer = observer;
@@ -183,9 +187,21 @@ public final class UpstreamLifecycle implements Upstream {
         if (closed) {
             return;
         }
+        if (!trust.mayConnect()) {
+            // the printer's certificate changed: no connection until the user decides (PrinterTrust
+            // logged why); a reconnect asked for, or the pin file edited, is picked up here
+            failed("not connecting: the printer's certificate changed (trust the new one, or see the log)", UpstreamState.BACKING_OFF);
+            return;
+        }
         Connection c = new Connection(null);
         ChannelFuture connecting = connectTls(loop, ssl, protocol.target(), timings.connect(), timings.handshake(), ch -> {
             c.channel = ch;
+            // for every protocol: a refused certificate (PrinterTrust) says so, not just "closed"
+            ch.pipeline().get(SslHandler.class).handshakeFuture().addListener(f -> {
+                if (!f.isSuccess()) {
+                    c.fail("failed the TLS handshake (" + Errors.describe(f.cause()) + ")");
+                }
+            });
             c.session = protocol.open(c);
         });
         c.channel = connecting.channel();
@@ -233,11 +249,15 @@ public final class UpstreamLifecycle implements Upstream {
             return;
         }
         current = null;
-        String error = c.error != null ? c.error : c.streamed ? "closed the connection" : "closed the connection before streaming";
+        failed(c.error != null ? c.error : c.streamed ? "closed the connection" : "closed the connection before streaming", c.failure);
+    }
+
+    /** Reports a failure, logged once while it stays the same, and connects again after the backoff. */
+    private void failed(String error, UpstreamState state) {
         observer.error(error);
-        observer.state(c.failure);
+        observer.state(state);
         long delay = backoff.nextDelayMillis();
-        String failure = c.failure.id() + ": " + error;
+        String failure = state.id() + ": " + error;
         String subject = Character.toUpperCase(name.charAt(0)) + name.substring(1);
         if (!failure.equals(loggedFailure)) {
             loggedFailure = failure;

@@ -41,7 +41,7 @@ public final class RtspUpstream implements UpstreamLifecycle.Protocol {
     /** With {@code url} instead of the configured printer's (tests: an rtsp:// URL the printer redirects). */
     static Upstream create(ProxyContext context, EventLoop loop, UpstreamListener listener, String url) {
         return new UpstreamLifecycle("printer camera", new RtspUpstream(context.printer(), listener, url),
-                context.tls().client(), UpstreamTimings.RTSP, loop, context.status());
+                context.tls(), UpstreamTimings.RTSP, loop, context.status());
     }
 
     @Override

@@ -88,9 +88,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter implements Upst
         if (evt instanceof SslHandshakeCompletionEvent e) {
             if (e.isSuccess()) {
                 send(Step.OPTIONS, url);
-            } else {
-                connection.fail("failed the TLS handshake (" + Errors.describe(e.cause()) + ")");
-            }
+            } // a failure is the lifecycle's to report
             return;
         }
         ctx.fireUserEventTriggered(evt);

@@ -20,13 +20,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
@@ -70,11 +68,10 @@ public final class ChamberSimulator implements SimulatedPrinter {
     private volatile long frames;
     private volatile boolean frozen;
 
-    private ChamberSimulator(String accessCode, Options options) throws SSLException {
+    private ChamberSimulator(String accessCode, Options options, ServerCertificate identity) throws SSLException {
         this.options = options;
         this.codeField = AuthPacket.field(accessCode);
-        ServerCertificate identity = ServerCertificate.create(Set.of("localhost", "127.0.0.1"));
-        this.ssl = SslContextBuilder.forServer(identity.key(), identity.certificate()).sslProvider(Tls.defaultProvider()).build();
+        this.ssl = Tls.serverContext(identity, Tls.defaultProvider());
         this.pattern = new TestPattern(options.width(), options.height());
         this.prerendered = new byte[options.distinctFrames()][];
         for (int i = 0; i < prerendered.length; i++) {
@@ -87,10 +84,16 @@ public final class ChamberSimulator implements SimulatedPrinter {
         return start(port, accessCode, Options.DEFAULT);
     }
 
+    /** With a self-signed certificate of its own, made anew. */
     public static ChamberSimulator start(int port, String accessCode, Options options) {
+        return start(port, accessCode, options, ServerCertificate.ephemeral());
+    }
+
+    /** Presenting {@code identity} (e.g. a printer certificate issued by a CA: {@code LocalCa}). */
+    public static ChamberSimulator start(int port, String accessCode, Options options, ServerCertificate identity) {
         ChamberSimulator sim;
         try {
-            sim = new ChamberSimulator(accessCode, options);
+            sim = new ChamberSimulator(accessCode, options, identity);
         } catch (SSLException e) {
             throw new IllegalStateException("simulator TLS: " + e.getMessage(), e);
         }

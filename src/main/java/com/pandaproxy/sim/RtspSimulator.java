@@ -5,6 +5,7 @@ import com.pandaproxy.rtsp.RtspCodec;
 import com.pandaproxy.rtsp.auth.Challenge;
 import com.pandaproxy.rtsp.auth.ServerAuthenticator;
 import com.pandaproxy.tls.ServerCertificate;
+import com.pandaproxy.tls.Tls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -18,7 +19,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -77,11 +77,10 @@ public final class RtspSimulator implements SimulatedPrinter {
     private volatile Channel server;
     private volatile int port;
 
-    private RtspSimulator(String accessCode, Auth auth, H264Clip clip) throws SSLException {
+    private RtspSimulator(String accessCode, Auth auth, H264Clip clip, ServerCertificate identity) throws SSLException {
         this.auth = auth;
         this.clip = clip;
-        ServerCertificate identity = ServerCertificate.ephemeral();
-        this.ssl = SslContextBuilder.forServer(identity.key(), identity.certificate()).build();
+        this.ssl = Tls.serverContext(identity, Tls.defaultProvider());
         this.authenticator = new ServerAuthenticator(REALM, Bambu.USER, accessCode, clock);
     }
 
@@ -90,8 +89,14 @@ public final class RtspSimulator implements SimulatedPrinter {
         return start(port, accessCode, Auth.DIGEST);
     }
 
+    /** With a self-signed certificate of its own, made anew. */
     public static RtspSimulator start(int port, String accessCode, Auth auth) {
-        return start(port, accessCode, auth, H264Clip.load());
+        return start(port, accessCode, auth, H264Clip.load(), ServerCertificate.ephemeral());
+    }
+
+    /** Presenting {@code identity} (e.g. a printer certificate issued by a CA: {@code LocalCa}). */
+    public static RtspSimulator start(int port, String accessCode, Auth auth, ServerCertificate identity) {
+        return start(port, accessCode, auth, H264Clip.load(), identity);
     }
 
     /**
@@ -100,16 +105,16 @@ public final class RtspSimulator implements SimulatedPrinter {
      */
     public static RtspSimulator start(int port, String accessCode, Auth auth, Path clip, int fps) {
         try {
-            return start(port, accessCode, auth, H264Clip.parse(Files.readAllBytes(clip), fps));
+            return start(port, accessCode, auth, H264Clip.parse(Files.readAllBytes(clip), fps), ServerCertificate.ephemeral());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static RtspSimulator start(int port, String accessCode, Auth auth, H264Clip clip) {
+    private static RtspSimulator start(int port, String accessCode, Auth auth, H264Clip clip, ServerCertificate identity) {
         RtspSimulator sim;
         try {
-            sim = new RtspSimulator(accessCode, auth, clip);
+            sim = new RtspSimulator(accessCode, auth, clip, identity);
         } catch (SSLException e) {
             throw new IllegalStateException("simulated printer: cannot set up TLS: " + e.getMessage(), e);
         }

@@ -18,7 +18,7 @@ final class IdentityKeyManager extends X509ExtendedKeyManager {
     private final PrivateKey key;
 
     IdentityKeyManager(ServerCertificate identity) {
-        this.chain = new X509Certificate[] {identity.certificate()};
+        this.chain = identity.chain().toArray(new X509Certificate[0]);
         this.key = identity.key();
     }
 

@@ -12,50 +12,67 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy's own TLS identity: a self-signed EC P-256 certificate made on first start and
- * kept in the data dir (key readable by the owner only), so clients that pin it keep working.
+ * A TLS server identity: a key and its certificate chain (the certificate first, then any CAs
+ * between it and the root). The proxy's own is a self-signed EC P-256 certificate made on first
+ * start and kept in the data dir (key readable by the owner only), so clients that pin it keep
+ * working; the demo's simulated printer keeps one issued by a CA of its own ({@link LocalCa}).
  */
 public final class ServerCertificate {
     private static final Logger LOG = LoggerFactory.getLogger(ServerCertificate.class);
     static final String CERT_FILE = "pandaproxy-cert.pem";
     static final String KEY_FILE = "pandaproxy-key.pem";
 
-    private final X509Certificate certificate;
+    private final List<X509Certificate> chain;
     private final PrivateKey key;
 
-    private ServerCertificate(X509Certificate certificate, PrivateKey key) {
-        this.certificate = certificate;
+    ServerCertificate(List<X509Certificate> chain, PrivateKey key) {
+        this.chain = List.copyOf(chain);
         this.key = key;
     }
 
     public X509Certificate certificate() {
-        return certificate;
+        return chain.get(0);
+    }
+
+    /** The certificate, then the CAs between it and the root (none for a self-signed one). */
+    public List<X509Certificate> chain() {
+        return chain;
     }
 
     public PrivateKey key() {
         return key;
     }
 
-    /** Loads the certificate from {@code dataDir}, or makes and stores a new one. */
+    /** Loads the proxy's certificate from {@code dataDir}, or makes and stores a new one. */
     public static ServerCertificate loadOrCreate(Path dataDir, String bindAddress) throws IOException {
-        Path certPath = dataDir.resolve(CERT_FILE);
-        Path keyPath = dataDir.resolve(KEY_FILE);
+        return loadOrCreate(dataDir, CERT_FILE, KEY_FILE, () -> create(subjectNames(bindAddress)));
+    }
+
+    /**
+     * Loads an identity from {@code certFile} (PEM chain) and {@code keyFile} in {@code dataDir}, or
+     * stores the one {@code create} makes there.
+     */
+    public static ServerCertificate loadOrCreate(Path dataDir, String certFile, String keyFile,
+            Supplier<ServerCertificate> create) throws IOException {
+        Path certPath = dataDir.resolve(certFile);
+        Path keyPath = dataDir.resolve(keyFile);
         if (Files.exists(certPath) && Files.exists(keyPath)) {
             try {
                 ServerCertificate loaded = load(certPath, keyPath);
@@ -63,14 +80,14 @@ public final class ServerCertificate {
                 return loaded;
             } catch (IOException | RuntimeException e) {
                 throw new IOException("cannot read the TLS certificate in " + dataDir
-                        + " (delete " + CERT_FILE + " and " + KEY_FILE + " to make a new one): " + e.getMessage(), e);
+                        + " (delete " + certFile + " and " + keyFile + " to make a new one): " + e.getMessage(), e);
             }
         }
         Files.createDirectories(dataDir);
-        ServerCertificate created = create(subjectNames(bindAddress));
+        ServerCertificate created = create.get();
         try {
             writePrivate(keyPath, pem("PRIVATE KEY", created.key.getEncoded()));
-            writePrivate(certPath, pem("CERTIFICATE", created.certificate.getEncoded()));
+            writePrivate(certPath, pem(created.chain));
         } catch (CertificateEncodingException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -78,9 +95,18 @@ public final class ServerCertificate {
         return created;
     }
 
+    /** Certificates as PEM text, one block each. */
+    static String pem(List<X509Certificate> certificates) throws CertificateEncodingException {
+        StringBuilder text = new StringBuilder();
+        for (X509Certificate c : certificates) {
+            text.append(pem("CERTIFICATE", c.getEncoded()));
+        }
+        return text.toString();
+    }
+
     /** A fresh in-memory certificate for loopback (simulated printers, tests): never persisted. */
     public static ServerCertificate ephemeral() {
-        return create(new LinkedHashSet<>(java.util.List.of("localhost", "127.0.0.1", "::1")));
+        return create(new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1")));
     }
 
     static Set<String> subjectNames(String bindAddress) {
@@ -99,13 +125,11 @@ public final class ServerCertificate {
         return names;
     }
 
-    /** A new self-signed certificate for {@code names}, kept in memory only (simulators, tests). */
+    /** A new self-signed certificate for {@code names}, valid for ten years, kept in memory only (simulators, tests). */
     public static ServerCertificate create(Set<String> names) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-            KeyPair pair = generator.generateKeyPair();
-            return new ServerCertificate(SelfSigned.certificate(pair, names), pair.getPrivate());
+            KeyPair pair = Certificates.ecKeyPair();
+            return new ServerCertificate(List.of(Certificates.selfSigned(pair, "PandaProxy", false, names)), pair.getPrivate());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a TLS certificate: " + e.getMessage(), e);
         }
@@ -114,8 +138,14 @@ public final class ServerCertificate {
     /** Reads with the JDK alone, so a start with a stored certificate does not load Bouncy Castle. */
     private static ServerCertificate load(Path certPath, Path keyPath) throws IOException {
         try (InputStream in = Files.newInputStream(certPath)) {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return new ServerCertificate(cert, privateKey(pemBody(Files.readString(keyPath, StandardCharsets.US_ASCII), "PRIVATE KEY")));
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                chain.add((X509Certificate) c);
+            }
+            if (chain.isEmpty()) {
+                throw new IOException("no certificate in " + certPath);
+            }
+            return new ServerCertificate(chain, privateKey(pemBody(Files.readString(keyPath, StandardCharsets.US_ASCII), "PRIVATE KEY")));
         } catch (GeneralSecurityException e) {
             throw new IOException(e.getMessage(), e);
         }

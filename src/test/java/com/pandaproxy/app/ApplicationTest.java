@@ -10,7 +10,16 @@ import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.FreePort;
+import com.pandaproxy.sim.DemoCertificate;
+import com.pandaproxy.testutil.RecordingPrinter;
+import com.pandaproxy.tls.CertificateState;
+import com.pandaproxy.tls.LocalCa;
+import com.pandaproxy.tls.PrinterTrust;
+import com.pandaproxy.tls.Tls;
+import com.pandaproxy.tls.TrustMode;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -52,5 +61,52 @@ class ApplicationTest {
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Application.start(config).close());
         assertTrue(e.getMessage().contains("cannot read the TLS certificate"), e.getMessage());
         assertTrue(!e.getMessage().contains("13572468"), "no access code in the message");
+    }
+
+    private Config.Builder demo() {
+        return Config.builder().demo("chamber").camera(CameraMode.CHAMBER).printer("127.0.0.1", "13572468")
+                .listen("127.0.0.1", FreePort.get(), FreePort.get()).dataDir(dir).maxClients(4);
+    }
+
+    private static CertificateState certificateOnceStreaming(Application app) {
+        Await.until("streaming", Duration.ofSeconds(15), () -> app.printer().status().streaming());
+        return app.printer().status().certificate().state();
+    }
+
+    @Test
+    void theDemoPrinterIsPinnedAcrossRestartsAndVerifiedWithItsCa() throws Exception {
+        try (Application app = Application.start(demo().build())) {
+            assertEquals(CertificateState.PINNED, certificateOnceStreaming(app), "its own CA is not BambuLab's: pinned");
+            assertEquals(DemoCertificate.SERIAL, app.printer().status().certificate().cn());
+        }
+        try (Application app = Application.start(demo().build())) {
+            assertEquals(CertificateState.PINNED, app.printer().status().certificate().state(), "read from the data dir at start");
+            assertEquals(CertificateState.PINNED, certificateOnceStreaming(app), "the same certificate as before: not 'changed'");
+        }
+        List<X509Certificate> demoCa = PrinterTrust.readCas(dir.resolve(DemoCertificate.CA_FILE));
+        try (Application app = Application.start(demo().printerTrust(TrustMode.BAMBU, demoCa).build())) {
+            assertEquals(CertificateState.VERIFIED, certificateOnceStreaming(app), "--printer-ca with the demo's CA: verified");
+        }
+    }
+
+    @Test
+    void aPrinterSignedByAGivenCaIsVerifiedAndAnImpostorWaitsForTheUser() throws Exception {
+        LocalCa ca = LocalCa.create("Test Printer CA");
+        ChamberSimulator sim = ChamberSimulator.start(0, "13572468", ChamberSimulator.Options.DEFAULT, ca.issue("01P00A000000001"));
+        int port = sim.port();
+        Config config = Config.builder().printer("127.0.0.1", "13572468").serial("01P00A000000001").camera(CameraMode.CHAMBER)
+                .printerPorts(port, FreePort.get()).listen("127.0.0.1", FreePort.get(), FreePort.get()).dataDir(dir).maxClients(4)
+                .printerTrust(TrustMode.AUTO, List.of(ca.certificate())).build();
+        try (Application app = Application.start(config)) {
+            assertEquals(CertificateState.VERIFIED, certificateOnceStreaming(app));
+            sim.close();
+            try (RecordingPrinter impostor = new RecordingPrinter(LocalCa.selfSigned("01P00A000000001"), Tls.defaultProvider(), port)) {
+                Await.until("changed", Duration.ofSeconds(15), () -> app.printer().status().certificate().state() == CertificateState.CHANGED);
+                assertEquals(0, impostor.received().length);
+                app.printer().trustNewCertificate(); // as Home Assistant's button does
+                Await.until("the login goes to the newly trusted certificate", Duration.ofSeconds(15), () -> impostor.receivedText("13572468"));
+                assertEquals(CertificateState.PINNED, app.printer().status().certificate().state());
+            }
+        }
     }
 }

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.ha.MqttSettings;
 import com.pandaproxy.net.Secret;
+import com.pandaproxy.tls.LocalCa;
+import com.pandaproxy.tls.TrustMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +85,25 @@ class CliTest {
         String[] all = java.util.Arrays.copyOf(PRINTER, PRINTER.length + more.length);
         System.arraycopy(more, 0, all, PRINTER.length, more.length);
         return all;
+    }
+
+    @Test
+    void printerTrustIsAutoUnlessChosenAndCasComeFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Config defaults = parse(Map.of(), PRINTER);
+        assertEquals(TrustMode.AUTO, defaults.printerTrust());
+        assertEquals(List.of(), defaults.printerCas());
+        assertEquals(TrustMode.BAMBU, parse(Map.of("PRINTER_TRUST", "bambu"), PRINTER).printerTrust());
+        assertEquals(TrustMode.OFF, parse(Map.of("PRINTER_TRUST", "bambu"), printerAnd("--printer-trust", "OFF")).printerTrust());
+        assertMessage("--printer-trust must be auto, bambu, pin or off, not 'none'", Map.of(), printerAnd("--printer-trust", "none"));
+
+        LocalCa ca = LocalCa.create("Test Printer CA");
+        java.nio.file.Path file = dir.resolve("ca.pem");
+        java.nio.file.Files.writeString(file, ca.certificatePem());
+        assertEquals(List.of(ca.certificate()), parse(Map.of("PRINTER_CA", file.toString()), PRINTER).printerCas());
+        assertMessage("--printer-ca: cannot read CA certificates from " + dir.resolve("missing.pem"), Map.of(),
+                printerAnd("--printer-ca", dir.resolve("missing.pem").toString()));
+        java.nio.file.Files.writeString(dir.resolve("empty.pem"), "no certificate here");
+        assertMessage("--printer-ca: cannot read CA certificates", Map.of(), printerAnd("--printer-ca", dir.resolve("empty.pem").toString()));
     }
 
     @Test

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterStatus;
 import com.pandaproxy.printer.UpstreamState;
+import com.pandaproxy.tls.CertificateState;
+import com.pandaproxy.tls.TrustStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
@@ -39,7 +41,7 @@ class DiscoveryTest {
     @Test
     void everyConfigIsJsonWithUniqueIdDeviceAvailabilityAndATopic() throws Exception {
         List<Discovery.Message> configs = discovery.configs(CameraType.CHAMBER, true);
-        assertEquals(11, configs.size());
+        assertEquals(13, configs.size());
         Set<String> uniqueIds = new HashSet<>();
         for (Discovery.Message m : configs) {
             JsonNode c = JSON.readTree(m.payload());
@@ -78,11 +80,18 @@ class DiscoveryTest {
         assertEquals("restart", reconnect.path("device_class").asText());
         assertEquals("PRESS", reconnect.path("payload_press").asText());
         assertEquals("config", byTopic.get(topics.discovery("button", "redetect")).path("entity_category").asText());
-        for (String diagnostic : List.of("frame_rate", "bitrate", "last_frame", "reconnects", "upstream_state")) {
+        for (String diagnostic : List.of("frame_rate", "bitrate", "last_frame", "reconnects", "upstream_state", "printer_certificate")) {
             assertEquals("diagnostic", byTopic.get(topics.discovery("sensor", diagnostic)).path("entity_category").asText(), diagnostic);
         }
         assertEquals("timestamp", byTopic.get(topics.discovery("sensor", "last_frame")).path("device_class").asText());
         assertEquals("Chamber", byTopic.get(topics.discovery("camera", "chamber")).path("name").asText());
+        JsonNode certificate = byTopic.get(topics.discovery("sensor", "printer_certificate"));
+        assertEquals("enum", certificate.path("device_class").asText());
+        assertEquals("[\"verified\",\"pinned\",\"changed\",\"refused\",\"off\"]", certificate.path("options").toString());
+        assertEquals("pandaproxy/01s00c123/printer_certificate_attributes", certificate.path("json_attributes_topic").asText());
+        JsonNode trust = byTopic.get(topics.discovery("button", "trust_certificate"));
+        assertEquals("Trust the printer's new certificate", trust.path("name").asText());
+        assertEquals("config", trust.path("entity_category").asText());
     }
 
     @Test
@@ -114,6 +123,20 @@ class DiscoveryTest {
         assertEquals("None", initial.get("last_frame"));
         assertEquals("detecting", initial.get("upstream_state"));
         assertTrue(JSON.readTree(initial.get("upstream_attributes")).path("last_error").isNull());
+        assertEquals("None", initial.get("printer_certificate"), "nothing known yet: unknown");
+        assertTrue(JSON.readTree(initial.get("printer_certificate_attributes")).path("sha256").isNull());
+
+        PrinterStatus changed = new PrinterStatus(CameraType.RTSP, UpstreamState.BACKING_OFF, 0, 0, 0, null, 0, null, 0,
+                new TrustStatus(CertificateState.CHANGED, "AA:BB", "01S00C123", "CC:DD", "impostor"));
+        Map<String, String> c = States.of(changed);
+        assertEquals("changed", c.get("printer_certificate"));
+        JsonNode attributes = JSON.readTree(c.get("printer_certificate_attributes"));
+        assertEquals("AA:BB", attributes.path("sha256").asText());
+        assertEquals("01S00C123", attributes.path("cn").asText());
+        assertEquals("CC:DD", attributes.path("new_sha256").asText());
+        assertEquals("impostor", attributes.path("new_cn").asText());
+        assertEquals("off", States.of(new PrinterStatus(CameraType.RTSP, UpstreamState.STREAMING, 0, 0, 0, null, 0, null, 0,
+                TrustStatus.OFF)).get("printer_certificate"));
     }
 
     @Test
@@ -123,6 +146,9 @@ class DiscoveryTest {
         assertEquals(Optional.of(Commands.Command.REDETECT), Commands.parse(topics, topics.button("redetect"), press));
         assertEquals(Optional.of(Commands.Command.RECONNECT), Commands.parse(topics, topics.command(), bytes("reconnect\n")));
         assertEquals(Optional.of(Commands.Command.REDETECT), Commands.parse(topics, topics.command(), bytes("REDETECT")));
+        assertEquals(Optional.of(Commands.Command.TRUST_CERTIFICATE), Commands.parse(topics, topics.button("trust_certificate"), press));
+        assertEquals(Optional.of(Commands.Command.TRUST_CERTIFICATE), Commands.parse(topics, topics.command(), bytes("trust_certificate")));
+        assertEquals(Optional.empty(), Commands.parse(topics, topics.button("trust_certificate"), bytes("yes")));
         assertEquals(Optional.empty(), Commands.parse(topics, topics.command(), bytes("PRESS")));
         assertEquals(Optional.empty(), Commands.parse(topics, topics.command(), bytes("restart")));
         assertEquals(Optional.empty(), Commands.parse(topics, topics.button("reconnect"), bytes("reconnect")));

@@ -5,6 +5,7 @@ import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.PrinterStatus;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamState;
+import com.pandaproxy.tls.PrinterTrust;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,13 +21,23 @@ public final class FakePrinter implements PrinterControl, AutoCloseable {
     static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
 
     public final StatusBoard board;
+    private final PrinterTrust trust;
     final AtomicInteger reconnects = new AtomicInteger();
     final AtomicInteger redetects = new AtomicInteger();
+    final AtomicInteger certificatesTrusted = new AtomicInteger();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     public FakePrinter(CameraType type) {
+        this(type, PrinterTrust.off());
+    }
+
+    /** With {@code trust} deciding on certificates (the test presents them) and reporting to the board. */
+    public FakePrinter(CameraType type, PrinterTrust trust) {
         board = new StatusBoard(type);
         board.state(UpstreamState.STREAMING);
+        this.trust = trust;
+        board.certificate(trust.status());
+        trust.addListener(board::certificate);
     }
 
     @Override
@@ -49,6 +60,12 @@ public final class FakePrinter implements PrinterControl, AutoCloseable {
     @Override
     public void redetect() {
         redetects.incrementAndGet();
+    }
+
+    @Override
+    public void trustNewCertificate() {
+        certificatesTrusted.incrementAndGet();
+        trust.trustNewCertificate();
     }
 
     @Override

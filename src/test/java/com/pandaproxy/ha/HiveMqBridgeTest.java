@@ -3,13 +3,23 @@ package com.pandaproxy.ha;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.testutil.Await;
+import com.pandaproxy.tls.LocalCa;
+import com.pandaproxy.tls.PrinterTrust;
+import com.pandaproxy.tls.ServerCertificate;
+import com.pandaproxy.tls.TrustMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +53,11 @@ class HiveMqBridgeTest {
 
     /** A bridge for a fresh printer (own serial, so tests do not see each other's topics) and a probe. */
     private Topics start(CameraType type, int snapshotSeconds) throws Exception {
-        printer = new FakePrinter(type);
+        return start(new FakePrinter(type), snapshotSeconds);
+    }
+
+    private Topics start(FakePrinter fake, int snapshotSeconds) throws Exception {
+        printer = fake;
         MqttSettings settings = MqttSettings.parse(broker.uri(), null, null, "homeassistant", "pandaproxy",
                 Integer.toString(snapshotSeconds), null, null);
         String serial = "01S00T" + SERIALS.incrementAndGet();
@@ -75,7 +89,8 @@ class HiveMqBridgeTest {
         String[][] expected = {
             {"sensor", "camera_type"}, {"sensor", "clients"}, {"binary_sensor", "printer_camera"},
             {"button", "reconnect"}, {"button", "redetect"}, {"sensor", "frame_rate"}, {"sensor", "bitrate"},
-            {"sensor", "last_frame"}, {"sensor", "reconnects"}, {"sensor", "upstream_state"}, {"camera", "chamber"}};
+            {"sensor", "last_frame"}, {"sensor", "reconnects"}, {"sensor", "upstream_state"},
+            {"sensor", "printer_certificate"}, {"button", "trust_certificate"}, {"camera", "chamber"}};
         for (String[] e : expected) {
             String topic = t.discovery(e[0], e[1]);
             Await.until(topic, Probe.WAIT, () -> probe.latest.containsKey(topic));
@@ -183,6 +198,65 @@ class HiveMqBridgeTest {
         printer.board.cameraType(CameraType.RTSP);
         probe.awaitText(t.state("camera_type"), "rtsp");
         Await.until("camera config removed", Probe.WAIT, () -> probe.latest.get(cameraConfig).payload().length == 0);
+    }
+
+    @Test
+    void certificateSensorFollowsThePolicyAndTheButtonTrustsTheNewCertificate() throws Exception {
+        LocalCa ca = LocalCa.create("Test Printer CA");
+        PrinterTrust trust = PrinterTrust.of(new PrinterTrust.Settings(TrustMode.AUTO, "192.0.2.7", null,
+                Files.createTempDirectory(dir, "pins"), List.of(ca.certificate())));
+        Topics t = start(new FakePrinter(CameraType.CHAMBER, trust), 0);
+        JsonNode sensor = discovered(t.discovery("sensor", "printer_certificate"));
+        assertEquals("diagnostic", sensor.path("entity_category").asText());
+        assertEquals("[\"verified\",\"pinned\",\"changed\",\"refused\",\"off\"]", sensor.path("options").toString());
+        String attributes = sensor.path("json_attributes_topic").asText();
+        JsonNode button = discovered(t.discovery("button", "trust_certificate"));
+        assertEquals("Trust the printer's new certificate", button.path("name").asText());
+        probe.awaitText(t.state("printer_certificate"), "None");
+
+        ServerCertificate real = ca.issue("01S00T000000001");
+        String realSha = sha256(real);
+        present(trust, real);
+        probe.awaitText(t.state("printer_certificate"), "verified");
+        Await.until("fingerprint", Probe.WAIT, () -> realSha.equals(json(attributes).path("sha256").asText()));
+        assertEquals("01S00T000000001", json(attributes).path("cn").asText());
+
+        ServerCertificate impostor = LocalCa.selfSigned("01S00T000000001");
+        String impostorSha = sha256(impostor);
+        assertThrows(CertificateException.class, () -> present(trust, impostor));
+        probe.awaitText(t.state("printer_certificate"), "changed");
+        Await.until("new fingerprint", Probe.WAIT, () -> impostorSha.equals(json(attributes).path("new_sha256").asText()));
+        assertEquals(realSha, json(attributes).path("sha256").asText());
+
+        probe.publish(t.button("trust_certificate"), "PRESS");
+        probe.awaitText(t.state("printer_certificate"), "pinned");
+        Await.until("trusted fingerprint", Probe.WAIT, () -> impostorSha.equals(json(attributes).path("sha256").asText())
+                && json(attributes).path("new_sha256").isNull());
+        assertEquals(1, printer.certificatesTrusted.get());
+        present(trust, impostor);
+        assertThrows(CertificateException.class, () -> present(trust, real));
+    }
+
+    private JsonNode discovered(String topic) {
+        Await.until(topic, Probe.WAIT, () -> probe.latest.containsKey(topic));
+        return json(topic);
+    }
+
+    private JsonNode json(String topic) {
+        try {
+            String text = probe.text(topic);
+            return text == null ? JSON.missingNode() : JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void present(PrinterTrust trust, ServerCertificate printer) throws CertificateException {
+        trust.trustManager().checkServerTrusted(printer.chain().toArray(new X509Certificate[0]), "ECDHE_ECDSA");
+    }
+
+    private static String sha256(ServerCertificate c) throws Exception {
+        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(c.certificate().getEncoded()));
     }
 
     @Test

@@ -8,10 +8,19 @@ import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.printer.ProbeResult.Outcome;
 import com.pandaproxy.printer.TinyPrinterPort.Kind;
 import com.pandaproxy.rtsp.RtspProbe;
+import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.testutil.FreePort;
+import com.pandaproxy.testutil.RecordingPrinter;
+import com.pandaproxy.tls.CertificateState;
+import com.pandaproxy.tls.LocalCa;
+import com.pandaproxy.tls.PrinterTrust;
+import com.pandaproxy.tls.Tls;
+import com.pandaproxy.tls.TrustMode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -126,6 +135,43 @@ class CameraDetectorTest {
             Detection d = detect(FreePort.get(), chamberOnRtspPort.port(), CODE);
             assertEquals(Outcome.MISMATCH, d.rtsp().outcome());
             assertEquals(CameraType.UNKNOWN, d.type());
+        }
+    }
+
+    @Test
+    void detectionNeverSendsTheCodeToAnImpostorAndStopsConnectingToIt() throws Exception {
+        LocalCa ca = LocalCa.create("Test Printer CA");
+        PrinterTrust trust = PrinterTrust.of(new PrinterTrust.Settings(TrustMode.AUTO, "127.0.0.1", null, dir, List.of(ca.certificate())));
+        int rtsp = FreePort.get();
+        int port;
+        try (ChamberSimulator printer = ChamberSimulator.start(0, CODE, ChamberSimulator.Options.DEFAULT, ca.issue("01P00A000000001"))) {
+            port = printer.port();
+            ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CODE, port, rtsp, trust);
+            assertEquals(CameraType.CHAMBER, new CameraDetector(ctx, ChamberProbe.PROBE, RtspProbe.PROBE, Duration.ofSeconds(3)).detect().get(10, TimeUnit.SECONDS).type());
+        }
+        assertEquals(CertificateState.VERIFIED, trust.status().state());
+        try (RecordingPrinter impostor = new RecordingPrinter(LocalCa.selfSigned("01P00A000000001"), Tls.defaultProvider(), port)) {
+            ProxyContext ctx = Contexts.of(LOOPS.group(), dir, CODE, port, rtsp, trust);
+            CameraDetector detector = new CameraDetector(ctx, ChamberProbe.PROBE, RtspProbe.PROBE, Duration.ofSeconds(3));
+            Detection d = detector.detect().get(10, TimeUnit.SECONDS);
+            assertEquals(Outcome.UNTRUSTED, d.chamber().outcome());
+            assertTrue(d.chamber().detail().startsWith("the printer's certificate changed"), d.chamber().detail());
+            assertTrue(d.untrusted());
+            assertTrue(d.summary().startsWith("the certificate at 127.0.0.1 is not trusted, so no access code was sent"), d.summary());
+            Await.until("the impostor's connection closes", Duration.ofSeconds(5), () -> impostor.closed() == 1);
+            assertEquals(0, impostor.handshakes());
+            assertEquals(0, impostor.received().length);
+
+            // changed: the next rounds do not even connect
+            Detection again = detector.detect().get(10, TimeUnit.SECONDS);
+            assertEquals(Outcome.UNTRUSTED, again.chamber().outcome());
+            assertEquals(Outcome.UNTRUSTED, again.rtsp().outcome());
+            assertEquals(1, impostor.connections());
+
+            // until the user trusts the new certificate
+            assertTrue(trust.trustNewCertificate());
+            detector.detect().get(10, TimeUnit.SECONDS);
+            assertTrue(impostor.receivedText(CODE), "trusted now: it gets the login");
         }
     }
 }
