@@ -123,6 +123,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             return;
         }
         ClientSink sink = new ClientSink(ctx.channel());
+        StatusBoard.Client listed = status.clientConnected("chamber", ctx.channel().remoteAddress());
         ctx.pipeline().addBefore("tls", "header-hold", sink.hold());
         ctx.pipeline().replace(this, "session", new ChannelInboundHandlerAdapter() {
             @Override
@@ -134,7 +135,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             public void channelInactive(ChannelHandlerContext c) {
                 admission.leave();
                 fanout.remove(sink);
-                status.clientDisconnected();
+                status.clientDisconnected(listed);
                 LOG.info("Chamber client {} left ({} frames skipped)", c.channel().remoteAddress(), sink.dropped());
             }
 
@@ -145,7 +146,6 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             }
         });
         ctx.channel().config().setAutoRead(true);
-        status.clientConnected();
         LOG.info("Chamber client {} joined", ctx.channel().remoteAddress());
         fanout.add(sink);
     }
