@@ -58,6 +58,7 @@ public final class Snapshots implements AutoCloseable {
     private long lastKeyframe = -1;
     private byte[] lastJpeg;
     private String lastProblem;
+    private volatile long decodes;
 
     // on the loop
     private CompletableFuture<Result> pending;
@@ -108,6 +109,7 @@ public final class Snapshots implements AutoCloseable {
         if (keyframe.get().id() != lastKeyframe) {
             try {
                 long start = System.nanoTime();
+                decodes++;
                 lastJpeg = KeyframeDecoder.jpeg(keyframe.get());
                 lastProblem = null;
                 LOG.debug("Decoded a keyframe into a {} byte JPEG in {} ms", lastJpeg.length, (System.nanoTime() - start) / 1_000_000);
@@ -125,6 +127,11 @@ public final class Snapshots implements AutoCloseable {
 
     private static String noPicture(PrinterStatus status) {
         return "no picture yet: the printer's camera is " + status.upstreamState().id().replace('_', ' ');
+    }
+
+    /** Keyframes decoded so far. */
+    long decodes() {
+        return decodes;
     }
 
     /** Attaches a viewer to the decoded pictures of an RTSP camera (nothing comes for other cameras). */
