@@ -41,7 +41,7 @@ RUN chmod 0755 /run.sh
 # glibc malloc arenas (musl ignores MALLOC_ARENA_MAX). The chamber benchmark reads these flags from
 # this file for its "docker" runs (ChamberBenchmark, BENCHMARKS.md). ExitOnOutOfMemoryError lets
 # the container restart. Override with -e JAVA_OPTS=... if needed.
-ENV JAVA_OPTS="-XX:+UseSerialGC -Xms4m -Xmx16m -Xmn2m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=10 -XX:StringTableSize=4096 -XX:MaxMetaspaceSize=32m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_OPTS="-XX:+UseSerialGC -Xms4m -Xmx32m -Xmn2m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=10 -XX:StringTableSize=4096 -XX:MaxMetaspaceSize=32m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2 \
     DATA_DIR=/data
 

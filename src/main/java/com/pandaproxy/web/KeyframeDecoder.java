@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * One H.264 keyframe to one JPEG, in pure Java: JCodec decodes it to YUV 4:2:0, and the JDK's
  * JPEG writer encodes the YUV planes as they are (a JPEG is YCbCr too), read through a view
  * (no RGB copy of the picture: a 1080p keyframe needs the decoder's ~9 MB and little more).
+ * One decoder and its picture buffers are kept from keyframe to keyframe; its owner drops it
+ * when nobody has asked for a while ({@link Snapshots}).
  */
-final class KeyframeDecoder {
+public final class KeyframeDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(KeyframeDecoder.class);
     /** Larger pictures are refused: no printer camera sends them, and they would not fit the image's heap. */
     static final int MAX_WIDTH = 2560;
@@ -41,11 +43,16 @@ final class KeyframeDecoder {
         org.jcodec.common.logging.Logger.addSink(m -> LOG.debug("JCodec: {}", m.getMessage()));
     }
 
-    private KeyframeDecoder() {
+    /** A decoder for one camera's keyframes; not thread-safe. */
+    public KeyframeDecoder() {
     }
 
+    // kept from one keyframe to the next (the same size each time): little garbage per picture
+    private H264Decoder decoder;
+    private byte[][] planes;
+
     /** The keyframe as a JPEG; an IOException (one sentence) when it cannot be decoded. */
-    static byte[] jpeg(H264Keyframe keyframe) throws IOException {
+    public byte[] jpeg(H264Keyframe keyframe) throws IOException {
         List<ByteBuffer> nals = new ArrayList<>();
         ByteBuffer sps = null;
         for (byte[] nal : keyframe.nals()) {
@@ -58,24 +65,48 @@ final class KeyframeDecoder {
         if (sps == null) {
             throw new IOException("the keyframe has no sequence parameter set");
         }
-        H264Decoder decoder = singleThreaded(new H264Decoder());
         Frame frame;
         try {
+            if (decoder == null) {
+                decoder = singleThreaded(new H264Decoder());
+            }
             Size size = decoder.getCodecMeta(sps).getSize();
             int width = (size.getWidth() + 15) & ~15;
             int height = (size.getHeight() + 15) & ~15;
             if (width <= 0 || height <= 0 || width > MAX_WIDTH || height > MAX_HEIGHT) {
                 throw new IOException("picture size " + size.getWidth() + "x" + size.getHeight() + " out of range");
             }
-            byte[][] planes = {new byte[width * height], new byte[width * height / 4], new byte[width * height / 4]};
+            if (planes == null || planes[0].length != width * height) {
+                planes = null;
+                ensureHeap(width, height);
+                planes = new byte[][] {new byte[width * height], new byte[width * height / 4], new byte[width * height / 4]};
+            }
             frame = decoder.decodeFrameFromNals(nals, planes);
         } catch (RuntimeException e) {
+            decoder = null; // a fresh one next time
             throw new IOException("H.264 decoding failed: " + e, e);
         }
         if (frame == null || frame.getColor() != ColorSpace.YUV420 && frame.getColor() != ColorSpace.YUV420J) {
             throw new IOException("H.264 decoding gave no 4:2:0 picture");
         }
         return encode(frame);
+    }
+
+    /**
+     * Refuses a picture the heap cannot hold: the image's JVM exits on OutOfMemoryError (so the
+     * container restarts), which a snapshot must never cause. JCodec keeps the picture and a copy
+     * as reference, plus per-macroblock data: about 4 bytes per pixel (8.4 MB at 1080p).
+     */
+    private static void ensureHeap(int width, int height) throws IOException {
+        long need = 4L * width * height + (1 << 20);
+        Runtime r = Runtime.getRuntime();
+        if (r.maxMemory() - (r.totalMemory() - r.freeMemory()) < need) {
+            System.gc(); // at most once a second (Snapshots), and only when the heap looks full
+            if (r.maxMemory() - (r.totalMemory() - r.freeMemory()) < need) {
+                throw new IOException("not enough heap to decode a " + width + "x" + height + " picture ("
+                        + need / (1 << 20) + " MB needed; the JVM's -Xmx is " + r.maxMemory() / (1 << 20) + " MB)");
+            }
+        }
     }
 
     private static ByteBuffer annexB(byte[] nal) {

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Snapshots implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
     static final long MIN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The decoder (its ~9 MB at 1080p) is let go after this long without anyone asking. */
+    static final long KEEP_DECODER_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** A picture, or why there is none (one sentence). */
     public record Result(byte[] jpeg, String problem) {
@@ -48,7 +50,7 @@ public final class Snapshots implements AutoCloseable {
 
     private final Camera camera;
     private final EventLoop loop;
-    private final ExecutorService worker;
+    private final ScheduledExecutorService worker;
     private final Fanout<ByteBuf> decoded;
     private final Map<PictureViewer, Sink<ByteBuf>> viewers = new ConcurrentHashMap<>();
     private ScheduledFuture<?> ticker; // on the loop
@@ -59,6 +61,8 @@ public final class Snapshots implements AutoCloseable {
     private byte[] lastJpeg;
     private String lastProblem;
     private volatile long decodes;
+    private KeyframeDecoder decoder;
+    private long lastAskNanos;
 
     // on the loop
     private CompletableFuture<Result> pending;
@@ -67,7 +71,7 @@ public final class Snapshots implements AutoCloseable {
     Snapshots(Camera camera, EventLoop loop) {
         this.camera = camera;
         this.loop = loop;
-        this.worker = Executors.newSingleThreadExecutor(r -> {
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "snapshot");
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY); // decoding must never hold up the video
@@ -97,6 +101,7 @@ public final class Snapshots implements AutoCloseable {
             return Result.none("no picture yet: the printer's camera type is not known yet (" + status.upstreamState().id() + ")");
         }
         long now = System.nanoTime();
+        lastAskNanos = now;
         if (now - lastDecodeNanos < MIN_INTERVAL_NANOS) {
             return lastJpeg != null ? Result.of(lastJpeg) : Result.none(lastProblem);
         }
@@ -110,7 +115,11 @@ public final class Snapshots implements AutoCloseable {
             try {
                 long start = System.nanoTime();
                 decodes++;
-                lastJpeg = KeyframeDecoder.jpeg(keyframe.get());
+                if (decoder == null) {
+                    decoder = new KeyframeDecoder();
+                    worker.schedule(this::forgetDecoder, KEEP_DECODER_NANOS, TimeUnit.NANOSECONDS);
+                }
+                lastJpeg = decoder.jpeg(keyframe.get());
                 lastProblem = null;
                 LOG.debug("Decoded a keyframe into a {} byte JPEG in {} ms", lastJpeg.length, (System.nanoTime() - start) / 1_000_000);
             } catch (IOException e) {
@@ -123,6 +132,16 @@ public final class Snapshots implements AutoCloseable {
             lastKeyframe = keyframe.get().id();
         }
         return lastJpeg != null ? Result.of(lastJpeg) : Result.none("no picture: " + lastProblem);
+    }
+
+    /** On the worker: lets the decoder go once nobody has asked for a while. */
+    private void forgetDecoder() {
+        long idle = System.nanoTime() - lastAskNanos;
+        if (idle >= KEEP_DECODER_NANOS) {
+            decoder = null;
+        } else {
+            worker.schedule(this::forgetDecoder, KEEP_DECODER_NANOS - idle, TimeUnit.NANOSECONDS);
+        }
     }
 
     private static String noPicture(PrinterStatus status) {

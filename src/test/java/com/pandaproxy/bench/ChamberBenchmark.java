@@ -285,7 +285,7 @@ public final class ChamberBenchmark {
     }
 
     /** Latencies and volumes seen by all clients of one run. */
-    private static final class Recorder {
+    static final class Recorder {
         private final ChamberSimulator sim;
         private final List<Long> latencies = new ArrayList<>();
         private final AtomicLong frames = new AtomicLong();
@@ -328,13 +328,13 @@ public final class ChamberBenchmark {
         }
     }
 
-    private static long cpuTicks(long pid) throws IOException {
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, fields 14 and 15
     }
 
-    private static double peakRssMb(long pid) throws IOException {
+    static double peakRssMb(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
@@ -343,7 +343,7 @@ public final class ChamberBenchmark {
         return Double.NaN;
     }
 
-    private static String cpuModel() throws IOException {
+    static String cpuModel() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
             if (line.startsWith("model name")) {
                 return line.substring(line.indexOf(':') + 1).trim();

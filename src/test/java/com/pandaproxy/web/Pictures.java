@@ -1,6 +1,7 @@
 package com.pandaproxy.web;
 
 import com.pandaproxy.printer.H264Keyframe;
+import com.pandaproxy.sim.H264Clip;
 import com.pandaproxy.testutil.Interop;
 import com.pandaproxy.testutil.Programs;
 import java.awt.image.BufferedImage;
@@ -32,39 +33,23 @@ final class Pictures {
         }
     }
 
-    /** NAL units of an Annex B stream, without start codes. */
-    static List<byte[]> nalUnits(byte[] s) {
-        List<byte[]> nals = new ArrayList<>();
-        int start = -1;
-        for (int i = 0; i + 2 < s.length; i++) {
-            if (s[i] == 0 && s[i + 1] == 0 && s[i + 2] == 1) {
-                if (start >= 0) {
-                    int end = i;
-                    while (end > start && s[end - 1] == 0) {
-                        end--;
-                    }
-                    nals.add(java.util.Arrays.copyOfRange(s, start, end));
-                }
-                start = i + 3;
-                i += 2;
-            }
-        }
-        if (start >= 0) {
-            nals.add(java.util.Arrays.copyOfRange(s, start, s.length));
-        }
-        return nals;
-    }
-
-    /** The first keyframe of an Annex B stream: the NAL units up to and including the first IDR slice. */
-    static H264Keyframe firstKeyframe(byte[] annexB) {
+    /** The keyframes of an Annex B stream: each IDR slice with the parameter sets before it. */
+    static List<H264Keyframe> keyframes(byte[] annexB) {
+        List<H264Keyframe> keyframes = new ArrayList<>();
         List<byte[]> au = new ArrayList<>();
-        for (byte[] nal : nalUnits(annexB)) {
-            au.add(nal);
-            if ((nal[0] & 0x1F) == 5) {
-                return new H264Keyframe(1, au);
+        for (byte[] nal : H264Clip.nalUnits(annexB)) {
+            int type = nal[0] & 0x1F;
+            if (type == 1) {
+                au.clear();
+            } else {
+                au.add(nal);
+            }
+            if (type == 5) {
+                keyframes.add(new H264Keyframe(keyframes.size(), au));
+                au.clear();
             }
         }
-        throw new IllegalArgumentException("no IDR slice");
+        return keyframes;
     }
 
     /** Every frame of an Annex B stream as ffmpeg decodes it (RGB), for comparison. */
