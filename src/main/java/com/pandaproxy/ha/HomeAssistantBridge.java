@@ -77,11 +77,20 @@ public final class HomeAssistantBridge implements AutoCloseable {
     private long lastIgnoredLog = System.nanoTime() - LOG_QUIET_NANOS;
 
     public HomeAssistantBridge(MqttSettings settings, String serial, String printerAddress, PrinterControl control) {
+        this(settings, serial, printerAddress, control, null);
+    }
+
+    /**
+     * @param control          the printer; its {@link PrinterControl#latestJpeg()} feeds the camera entity
+     * @param configurationUrl the device's link to the proxy's web page, or null for none
+     */
+    public HomeAssistantBridge(MqttSettings settings, String serial, String printerAddress, PrinterControl control,
+            String configurationUrl) {
         this.settings = settings;
         this.control = control;
         this.topics = new Topics(settings.discoveryPrefix(), settings.topicPrefix(), Topics.nodeId(serial, printerAddress));
         String shown = serial != null && !serial.isBlank() ? serial.trim() : printerAddress;
-        this.discovery = new Discovery(topics, "PandaProxy " + shown, Version.current());
+        this.discovery = new Discovery(topics, "PandaProxy " + shown, Version.current(), configurationUrl);
         this.executor = Executors.newSingleThreadScheduledExecutor(daemon("mqtt"));
         this.commands = Executors.newSingleThreadExecutor(daemon("mqtt-command"));
         try {
@@ -414,7 +423,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
     }
 
     private void snapshot() {
-        if (!connected || control.status().cameraType() != CameraType.CHAMBER) {
+        if (!connected || control.status().cameraType() == CameraType.UNKNOWN) {
             return;
         }
         control.latestJpeg().ifPresent(jpeg -> publish(topics.snapshot(), jpeg, 0, false));

@@ -180,8 +180,12 @@ class HiveMqBridgeTest {
         assertArrayEquals(FakePrinter.JPEG, probe.latest.get(t.snapshot()).payload());
         assertFalse(probe.latest.get(t.snapshot()).retained());
 
+        // RTSP printers have the camera entity too (decoded keyframes)
         printer.board.cameraType(CameraType.RTSP);
         probe.awaitText(t.state("camera_type"), "rtsp");
+        assertTrue(probe.latest.get(cameraConfig).payload().length > 0);
+        printer.board.cameraType(CameraType.UNKNOWN);
+        probe.awaitText(t.state("camera_type"), "unknown");
         Await.until("camera config removed", Probe.WAIT, () -> probe.latest.get(cameraConfig).payload().length == 0);
     }
 
