@@ -72,7 +72,10 @@ function render(s) {
   text("last_frame", s.last_frame_age_ms === null ? "none yet" : (s.last_frame_age_ms / 1000).toFixed(1) + " s ago");
   text("reconnects", String(s.reconnects));
   text("last_error", s.last_error || "none");
-  text("clients", "(" + s.clients + ")");
+  const perProtocol = {};
+  for (const c of s.client_list) perProtocol[c.protocol] = (perProtocol[c.protocol] || 0) + 1;
+  const counts = Object.entries(perProtocol).map(([p, n]) => n + " " + p).join(", ");
+  text("clients", "(" + s.clients + (counts ? ": " + counts : "") + ")");
   const clients = s.client_list.map((c) => row([c.protocol, c.address, ago(c.seconds) + " (" + new Date(c.since).toLocaleTimeString() + ")"]));
   $("client_list").replaceChildren(...(clients.length ? clients : [row(["none", "", ""])]));
   text("version", s.version);

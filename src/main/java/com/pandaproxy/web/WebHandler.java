@@ -32,11 +32,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP connection: its requests, one at a time. Every path but /healthz needs Basic auth
@@ -44,15 +47,21 @@ import java.util.regex.Pattern;
  * answered after the login throttle's delay and the connection closed; a correct one at once.
  */
 final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(WebHandler.class);
     static final String INGRESS_HEADER = "X-Ingress-Path";
     /** What an ingress prefix looks like ("/api/hassio_ingress/TOKEN"): nothing that could break out of an attribute. */
     private static final Pattern INGRESS_PATH = Pattern.compile("(/[A-Za-z0-9_.~-]{1,128}){1,8}");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_FPS = 30;
 
+    /** Requests pipelined behind one still being answered (a snapshot): kept in order, a few at most. */
+    private static final int MAX_QUEUED = 4;
+
     private final WebServer server;
+    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private ScheduledFuture<?> deadline;
     private boolean streaming;
+    private boolean answering;
 
     WebHandler(WebServer server) {
         super(false);
@@ -76,14 +85,39 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        try {
-            if (streaming) {
-                return; // a viewer has nothing more to ask
+        if (streaming) {
+            request.release(); // a viewer has nothing more to ask
+            return;
+        }
+        if (answering) {
+            if (queued.size() >= MAX_QUEUED) {
+                request.release();
+                server.note("HTTP client " + peer(ctx) + ": too many pipelined requests, closing");
+                ctx.close();
+                return;
             }
-            deadline.cancel(false);
+            queued.add(request);
+            return;
+        }
+        deadline.cancel(false);
+        try {
             handle(ctx, request);
         } finally {
             request.release();
+        }
+    }
+
+    /** After an answer that took a while: the requests that came meanwhile, in order. */
+    private void answered(ChannelHandlerContext ctx) {
+        answering = false;
+        FullHttpRequest next;
+        while (!answering && !streaming && (next = queued.poll()) != null) {
+            deadline.cancel(false);
+            try {
+                handle(ctx, next);
+            } finally {
+                next.release();
+            }
         }
     }
 
@@ -189,6 +223,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         long delay = server.throttle().delayMillis(address);
         server.note("HTTP client " + peer(ctx) + ": wrong user name or access code");
         ctx.channel().config().setAutoRead(false);
+        answering = true; // and closing: whatever else this connection asked is not answered
         if (delay > 0) {
             ctx.executor().schedule(() -> challenge(ctx, request, true), delay, TimeUnit.MILLISECONDS);
         } else {
@@ -296,10 +331,9 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void snapshot(ChannelHandlerContext ctx, FullHttpRequest request) {
         FullHttpRequest kept = request.retain();
-        ctx.channel().config().setAutoRead(false);
+        answering = true;
         server.snapshots().latest().whenComplete((r, e) -> ctx.executor().execute(() -> {
             try {
-                ctx.channel().config().setAutoRead(true);
                 if (r != null && r.jpeg() != null) {
                     FullHttpResponse response = response(HttpResponseStatus.OK, "image/jpeg", r.jpeg());
                     send(ctx, kept, response, false);
@@ -310,6 +344,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             } finally {
                 kept.release();
             }
+            answered(ctx);
         }));
     }
 
@@ -344,11 +379,13 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.writeAndFlush(head); // no length, not chunked: the body lasts until the connection closes
         MjpegViewer viewer = new MjpegViewer(ch, fps);
         StatusBoard.Client listed = server.camera().clientJoined("mjpeg", ch.remoteAddress());
+        LOG.info("MJPEG viewer {} joined{}", peer(ctx), fps > 0 ? " (" + fps + " fps at most)" : "");
         ch.closeFuture().addListener(f -> {
             server.camera().unwatch(viewer);
             server.snapshots().unwatch(viewer);
             server.camera().clientLeft(listed);
             server.viewerLeft();
+            LOG.info("MJPEG viewer {} left ({} pictures sent)", peer(ctx), viewer.sent());
         });
         server.camera().watch(viewer);
         server.snapshots().watch(viewer);
@@ -420,6 +457,8 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (deadline != null) {
             deadline.cancel(false);
         }
+        queued.forEach(FullHttpRequest::release);
+        queued.clear();
         ctx.fireChannelInactive();
     }
 

@@ -249,6 +249,22 @@ class WebServerTest {
         assertEquals(200, get(f, "/api/status").status());
     }
 
+    /** Requests sent back to back on one connection are answered in order, a snapshot's answer taking a while included. */
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        WebFixture f = chamber(5);
+        String auth = "Authorization: " + WebFixture.authorization() + "\r\n";
+        RawHttp http = connect(f);
+        http.send("GET /snapshot.jpg HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n"
+                + "GET /api/status HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n"
+                + "GET /snapshot.jpg HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertEquals("image/jpeg", http.response().header("content-type"));
+        assertEquals("application/json", http.response().header("content-type"));
+        assertEquals("image/jpeg", http.response().header("content-type"));
+        assertTrue(http.response().text().startsWith("serving"));
+    }
+
     @Test
     void slowAndIdleConnectionsAreClosed() throws Exception {
         WebFixture f = closer.add(WebFixture.chamber(LOOPS.group(), dir, 5, Duration.ofMillis(700), 64));
