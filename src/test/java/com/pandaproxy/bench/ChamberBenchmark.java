@@ -145,35 +145,19 @@ public final class ChamberBenchmark {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "bench-");
         // the certificate exists, as on every start after the first (the first also loads Bouncy Castle to make it)
         ServerCertificate.loadOrCreate(dataDir, "127.0.0.1");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (flags.equals("docker")) {
-            command.addAll(dockerFlags());
-            command.addAll(dockerArchive(jar)); // as run.sh in the image
-        }
+        List<String> jvm = new ArrayList<>();
         if (engine.equals("jdk")) {
-            command.add("-Dio.netty.handler.ssl.noOpenSsl=true");
+            jvm.add("-Dio.netty.handler.ssl.noOpenSsl=true");
         }
-        command.addAll(extraFlags);
+        jvm.addAll(extraFlags);
         if (nmt) {
-            command.add("-XX:NativeMemoryTracking=summary");
+            jvm.add("-XX:NativeMemoryTracking=summary");
         }
-        command.addAll(List.of("-jar", jar, "--printer-ip", "127.0.0.1", "--printer-chamber-port", String.valueOf(sim.port()),
-                "--access-code", CODE, "--camera", "chamber", "--bind", "127.0.0.1", "--chamber-port", String.valueOf(port),
-                "--data-dir", dataDir.toString(), "--max-clients", "1000"));
         Path log = dataDir.resolve("proxy.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        if (flags.equals("docker")) {
-            builder.environment().putAll(dockerEnv());
-        }
-        Process proxy = builder.start();
+        Process proxy = startProxy(jar, flags, jvm, List.of("--printer-ip", "127.0.0.1", "--printer-chamber-port",
+                String.valueOf(sim.port()), "--access-code", CODE, "--camera", "chamber", "--bind", "127.0.0.1",
+                "--chamber-port", String.valueOf(port), "--data-dir", dataDir.toString(), "--max-clients", "1000"), log);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("Streaming from the printer camera")) {
-                if (!proxy.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("proxy did not start:\n" + Files.readString(log));
-                }
-                Thread.sleep(50);
-            }
             String used = Files.readString(log).contains("OPENSSL") ? "openssl" : "jdk";
             for (int n : counts) {
                 measure(used, flags, n, port, proxy.pid(), sim, group, ssl, seconds, aesBytesPerSecond);
@@ -194,6 +178,35 @@ public final class ChamberBenchmark {
             proxy.waitFor(5, TimeUnit.SECONDS);
             proxy.destroyForcibly();
         }
+    }
+
+    /**
+     * Starts the jar as the proxy in a JVM of its own with the flag set ("docker": the image's
+     * JAVA_OPTS, archive and MALLOC_ARENA_MAX), its output in {@code log}, and waits until it streams.
+     */
+    static Process startProxy(String jar, String flags, List<String> jvmFlags, List<String> args, Path log) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (flags.equals("docker")) {
+            command.addAll(dockerFlags());
+            command.addAll(dockerArchive(jar)); // as run.sh in the image
+        }
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", jar));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (flags.equals("docker")) {
+            builder.environment().putAll(dockerEnv());
+        }
+        Process proxy = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains("Streaming from the printer camera")) {
+            if (!proxy.isAlive() || System.nanoTime() > deadline) {
+                proxy.destroyForcibly();
+                throw new IllegalStateException("proxy did not start:\n" + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+        return proxy;
     }
 
     private static void measure(String engine, String flags, int n, int port, long pid, ChamberSimulator sim,

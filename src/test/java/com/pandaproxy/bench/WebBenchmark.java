@@ -92,29 +92,13 @@ public final class WebBenchmark {
         Files.createDirectories(Path.of("target"));
         Path dataDir = Files.createTempDirectory(Path.of("target"), "bench-web-");
         ServerCertificate.loadOrCreate(dataDir, "127.0.0.1");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (flags.equals("docker")) {
-            command.addAll(ChamberBenchmark.dockerFlags());
-            command.addAll(ChamberBenchmark.dockerArchive(jar));
-        }
-        command.addAll(List.of("-jar", jar, "--printer-ip", "127.0.0.1", "--printer-chamber-port", String.valueOf(sim.port()),
-                "--access-code", CODE, "--camera", "chamber", "--bind", "127.0.0.1", "--chamber-port", String.valueOf(chamberPort),
-                "--http-port", String.valueOf(httpPort), "--data-dir", dataDir.toString(), "--max-clients", "1000"));
         Path log = dataDir.resolve("proxy.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        if (flags.equals("docker")) {
-            builder.environment().putAll(ChamberBenchmark.dockerEnv());
-        }
-        Process proxy = builder.start();
+        Process proxy = ChamberBenchmark.startProxy(jar, flags, List.of(), List.of("--printer-ip", "127.0.0.1",
+                "--printer-chamber-port", String.valueOf(sim.port()), "--access-code", CODE, "--camera", "chamber",
+                "--bind", "127.0.0.1", "--chamber-port", String.valueOf(chamberPort), "--http-port", String.valueOf(httpPort),
+                "--data-dir", dataDir.toString(), "--max-clients", "1000"), log);
         ScheduledExecutorService page = Executors.newSingleThreadScheduledExecutor();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("Streaming from the printer camera")) {
-                if (!proxy.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("proxy did not start:\n" + Files.readString(log));
-                }
-                Thread.sleep(50);
-            }
             openPage(page, httpPort);
             for (int n : counts) {
                 measure(flags, n, httpPort, proxy.pid(), sim, group, seconds);

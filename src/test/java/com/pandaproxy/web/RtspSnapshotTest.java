@@ -6,34 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.testutil.Await;
-import com.pandaproxy.testutil.Closer;
-import com.pandaproxy.testutil.EventLoops;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The RTSP demo's printer behind the proxy: snapshots and MJPEG from its decoded keyframes. */
-class RtspSnapshotTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    @RegisterExtension
-    static final EventLoops LOOPS = new EventLoops(2);
-    @RegisterExtension
-    final Closer closer = new Closer();
-    @TempDir
-    Path dir;
-
-    private WebFixture rtsp() throws Exception {
-        WebFixture f = closer.add(WebFixture.rtsp(LOOPS.group(), dir));
-        Await.until("streaming", WAIT, () -> f.printer.status().streaming());
-        return f;
-    }
-
+class RtspSnapshotTest extends WebTestBase {
     private RawHttp.Response snapshot(WebFixture f) throws Exception {
         try (RawHttp http = RawHttp.connect(f.web.port())) {
             http.get("/snapshot.jpg", "Authorization: " + WebFixture.authorization() + "\r\n");

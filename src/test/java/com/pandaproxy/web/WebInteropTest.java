@@ -5,38 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.sim.ChamberSimulator;
-import com.pandaproxy.testutil.Await;
-import com.pandaproxy.testutil.Closer;
-import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.testutil.Interop;
 import com.pandaproxy.testutil.Programs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Programs nobody on the team wrote against the web server: ffmpeg, curl, busybox wget (the image's health check). */
 @Tag("interop")
-class WebInteropTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    @RegisterExtension
-    static final EventLoops LOOPS = new EventLoops(2);
-    @RegisterExtension
-    final Closer closer = new Closer();
-    @TempDir
-    Path dir;
-
-    private WebFixture chamber() throws Exception {
-        WebFixture f = closer.add(WebFixture.chamber(LOOPS.group(), dir, 10, Set.of()));
-        Await.until("streaming", WAIT, () -> f.printer.status().streaming());
-        return f;
-    }
-
+class WebInteropTest extends WebTestBase {
     private String withCredentials(WebFixture f, String path) {
         return "http://" + WebFixture.USER + ":" + WebFixture.CODE + "@127.0.0.1:" + f.web.port() + path;
     }
@@ -44,7 +24,7 @@ class WebInteropTest {
     @Test
     void ffmpegReadsTheMjpegStream() throws Exception {
         Path ffmpeg = Interop.require("ffmpeg");
-        WebFixture f = chamber();
+        WebFixture f = chamber(10);
         Path frames = dir.resolve("frames");
         Files.createDirectories(frames);
         Programs.Run run = Programs.run(List.of(ffmpeg.toString(), "-v", "error", "-f", "mjpeg", "-i",
@@ -63,7 +43,7 @@ class WebInteropTest {
     @Test
     void curlGetsASnapshotAndIsRefusedWithoutCredentials() throws Exception {
         Path curl = Interop.require("curl");
-        WebFixture f = chamber();
+        WebFixture f = chamber(10);
         Path out = dir.resolve("snapshot.jpg");
         Programs.Run ok = Programs.run(List.of(curl.toString(), "-sS", "-f", "-u", WebFixture.USER + ":" + WebFixture.CODE,
                 "-o", out.toString(), "-w", "%{http_code} %{content_type}", "http://127.0.0.1:" + f.web.port() + "/snapshot.jpg"),
@@ -85,7 +65,7 @@ class WebInteropTest {
     @Test
     void theImagesHealthCheckJudgesHealth() throws Exception {
         Path busybox = Interop.require("busybox");
-        WebFixture f = chamber();
+        WebFixture f = chamber(10);
         String dockerfile = Files.readString(Path.of("Dockerfile")).replace("\\\n", " ");
         String command = dockerfile.lines().filter(l -> l.startsWith("HEALTHCHECK ")).findFirst().orElseThrow()
                 .replaceFirst(".* CMD ", "");

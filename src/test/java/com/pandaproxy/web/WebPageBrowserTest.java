@@ -6,21 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
-import com.pandaproxy.testutil.Closer;
-import com.pandaproxy.testutil.EventLoops;
 import com.pandaproxy.testutil.Interop;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -36,24 +29,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * Keeps a screenshot in target/web-page.png.
  */
 @Tag("interop")
-class WebPageBrowserTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    @RegisterExtension
-    static final EventLoops LOOPS = new EventLoops(2);
-    @RegisterExtension
-    final Closer closer = new Closer();
-    @TempDir
-    Path dir;
-
+class WebPageBrowserTest extends WebTestBase {
     @Test
     void pageThroughIngressShowsTheCameraAndReconnects() throws Exception {
         Path chromium = Interop.require("chromium");
         Path driverPath = Interop.require("chromedriver");
-        InetAddress ingressAddress = InetAddress.getByName("127.0.0.2");
-        WebFixture f = closer.add(WebFixture.chamber(LOOPS.group(), dir, 8, Set.of(ingressAddress)));
-        Await.until("streaming", WAIT, () -> f.printer.status().streaming());
+        WebFixture f = chamber(8);
         closer.add(ChamberViewer.connect(f.chamberPort, WebFixture.CODE));
-        IngressStandIn ingress = closer.add(new IngressStandIn(ingressAddress, f.web.port()));
+        IngressStandIn ingress = closer.add(new IngressStandIn(ingressAddress(), f.web.port()));
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());

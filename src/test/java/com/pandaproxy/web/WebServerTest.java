@@ -11,40 +11,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
-import com.pandaproxy.testutil.Closer;
-import com.pandaproxy.testutil.EventLoops;
 import java.awt.image.BufferedImage;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The web server with a simulated chamber-image printer behind the proxy, asked over plain sockets. */
-class WebServerTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
+class WebServerTest extends WebTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @RegisterExtension
-    static final EventLoops LOOPS = new EventLoops(2);
-    @RegisterExtension
-    final Closer closer = new Closer();
-    @TempDir
-    Path dir;
-
-    private WebFixture chamber(double fps) throws Exception {
-        WebFixture f = closer.add(WebFixture.chamber(LOOPS.group(), dir, fps, Set.of(InetAddress.getByName("127.0.0.2"))));
-        Await.until("streaming", WAIT, () -> f.printer.status().streaming());
-        return f;
-    }
-
-    private RawHttp connect(WebFixture f) throws Exception {
-        return closer.add(RawHttp.connect(f.web.port()));
-    }
-
     private RawHttp.Response get(WebFixture f, String path, String headers) throws Exception {
         RawHttp http = connect(f);
         http.get(path, headers);
@@ -282,8 +259,7 @@ class WebServerTest {
 
     @Test
     void viewersAreCapped() throws Exception {
-        WebFixture f = closer.add(WebFixture.chamber(LOOPS.group(), dir, 5, WebSettings.REQUEST_TIMEOUT, 1));
-        Await.until("streaming", WAIT, () -> f.printer.status().streaming());
+        WebFixture f = streaming(WebFixture.chamber(LOOPS.group(), dir, 5, WebSettings.REQUEST_TIMEOUT, 1));
         RawHttp first = connect(f);
         first.get("/stream.mjpeg", "Authorization: " + WebFixture.authorization() + "\r\n");
         assertEquals(200, first.head().status());
