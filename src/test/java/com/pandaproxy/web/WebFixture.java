@@ -1,12 +1,15 @@
 package com.pandaproxy.web;
 
-import com.pandaproxy.app.CameraMode;
-import com.pandaproxy.app.Config;
-import com.pandaproxy.app.Secret;
+import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.chamber.ChamberProxy;
-import com.pandaproxy.chamber.ChamberTimings;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.DetectionSettings;
+import com.pandaproxy.printer.PrinterAddress;
+import com.pandaproxy.printer.UpstreamTimings;
+import com.pandaproxy.rtsp.RtspProbe;
 import com.pandaproxy.printer.Printer;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
@@ -28,7 +31,7 @@ import java.util.Set;
 /** A simulated printer, the proxy in front of it (chamber image or RTSP) and the web server, on loopback. */
 final class WebFixture implements AutoCloseable {
     static final String CODE = "24681357";
-    static final String USER = Config.USERNAME;
+    static final String USER = Bambu.USER;
 
     final SimulatedPrinter sim;
     final StatusBoard board = new StatusBoard(CameraType.UNKNOWN);
@@ -43,14 +46,17 @@ final class WebFixture implements AutoCloseable {
             Duration requestTimeout, int maxViewers) throws Exception {
         this.sim = sim;
         boolean chamber = type == CameraType.CHAMBER;
-        Config config = new Config("127.0.0.1", new Secret(CODE), null, "127.0.0.1", chamber ? CameraMode.CHAMBER : CameraMode.RTSP,
-                chamberPort, chamber ? sim.port() : 1, rtspPort, chamber ? 1 : sim.port(), dir, 64, null, false);
+        PrinterAddress printerAddress = new PrinterAddress("127.0.0.1", chamber ? sim.port() : 1, chamber ? 1 : sim.port(),
+                new Secret(CODE));
         Tls tls = new Tls(ServerCertificate.loadOrCreate(dir, "127.0.0.1"), Tls.defaultProvider());
         AuthThrottle throttle = new AuthThrottle();
-        this.context = new ProxyContext(config, tls, group, board, throttle);
-        ChamberTimings timings = ChamberTimings.DEFAULT.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
-        this.printer = new Printer(context, (t, connection) -> t == CameraType.CHAMBER
-                ? new ChamberProxy(context, timings, connection) : new RtspProxy(context));
+        this.context = new ProxyContext(printerAddress, tls, group, board, throttle);
+        UpstreamTimings timings = UpstreamTimings.CHAMBER.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
+        ChamberProxy.Settings chamberSettings = new ChamberProxy.Settings("127.0.0.1", chamberPort, 64, ChamberProxy.LOGIN_LIMIT);
+        RtspProxy.Settings rtspSettings = new RtspProxy.Settings("127.0.0.1", rtspPort, 64);
+        this.printer = new Printer(context, new DetectionSettings(type, dir, ChamberProbe.PROBE, RtspProbe.PROBE),
+                (t, connection) -> t == CameraType.CHAMBER ? new ChamberProxy(context, chamberSettings, timings, connection)
+                        : new RtspProxy(context, rtspSettings), Printer.Settings.DEFAULT);
         printer.start();
         this.web = new WebServer(new WebSettings("127.0.0.1", 0, new BasicAuth(USER, CODE), ingress, maxViewers, chamberPort, rtspPort,
                 requestTimeout), group, new PrinterCamera(printer, board), throttle);
