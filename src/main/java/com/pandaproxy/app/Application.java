@@ -4,6 +4,7 @@ import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.chamber.ChamberProxy;
 import com.pandaproxy.ha.HomeAssistantBridge;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.HostPort;
 import com.pandaproxy.net.Version;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
@@ -11,6 +12,7 @@ import com.pandaproxy.printer.DetectionSettings;
 import com.pandaproxy.printer.Printer;
 import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.PrinterControl;
+import com.pandaproxy.printer.PrinterStatus;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamTimings;
@@ -21,11 +23,21 @@ import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.sim.SimulatedPrinter;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
+import com.pandaproxy.web.BasicAuth;
+import com.pandaproxy.web.PrinterCamera;
+import com.pandaproxy.web.WebServer;
+import com.pandaproxy.web.WebSettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -40,13 +52,15 @@ public final class Application implements AutoCloseable {
     private final SimulatedPrinter simulator;
     private final Printer printer;
     private final StatusBoard status;
+    private final WebServer web;
     private HomeAssistantBridge mqtt; // null when MQTT is off
 
-    private Application(EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status) {
+    private Application(EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status, WebServer web) {
         this.group = group;
         this.simulator = simulator;
         this.printer = printer;
         this.status = status;
+        this.web = web;
     }
 
     public static Application start(Config config) throws Exception {
@@ -74,7 +88,8 @@ public final class Application implements AutoCloseable {
         Tls tls = new Tls(provider.join(), identity);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
-        ProxyContext context = new ProxyContext(printerAddress, tls, group, status, new AuthThrottle());
+        AuthThrottle throttle = new AuthThrottle();
+        ProxyContext context = new ProxyContext(printerAddress, tls, group, status, throttle);
         ChamberProxy.Settings chamber = new ChamberProxy.Settings(config.bindAddress(), config.chamberPort(),
                 config.maxClients(), ChamberProxy.LOGIN_LIMIT);
         RtspProxy.Settings rtsp = new RtspProxy.Settings(config.bindAddress(), config.rtspPort(), config.maxClients());
@@ -83,10 +98,13 @@ public final class Application implements AutoCloseable {
         Printer printer = new Printer(context, detection, (type, connection) -> type == CameraType.RTSP
                 ? new RtspProxy(context, rtsp)
                 : new ChamberProxy(context, chamber, UpstreamTimings.CHAMBER, connection), Printer.Settings.DEFAULT);
+        WebServer web = new WebServer(webSettings(config), group, new PrinterCamera(printer, status), throttle);
         try {
             printer.start();
             tls.server(); // a certificate that cannot be read stops the start
+            startWeb(web, config);
         } catch (Exception e) {
+            web.close();
             printer.close();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (simulator != null) {
@@ -103,12 +121,83 @@ public final class Application implements AutoCloseable {
         } else if (config.demo() != null) {
             logDemoUrls(config, config.rtspPort());
         }
-        Application app = new Application(group, simulator, printer, status);
+        if (config.demo() != null) {
+            LOG.info("Demo: the page, MJPEG and snapshots at http://127.0.0.1:{}/ (user {}, the access code)", web.port(), Bambu.USER);
+        }
+        Application app = new Application(group, simulator, printer, status, web);
         if (config.mqtt() != null) {
-            app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), printer);
+            app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), withPictures(printer, web),
+                    webLink(config));
             app.mqtt.start(); // returns at once; broker trouble is logged and retried
         }
         return app;
+    }
+
+    private static WebSettings webSettings(Config config) throws java.net.UnknownHostException {
+        Set<InetAddress> ingress = config.ingressProxy() == null ? Set.of() : Set.of(InetAddress.getByName(config.ingressProxy()));
+        return new WebSettings(config.bindAddress(), config.httpPort(), new BasicAuth(Bambu.USER, config.accessCode().reveal()),
+                ingress, config.maxClients(), config.chamberPort(), config.rtspPort(), WebSettings.REQUEST_TIMEOUT);
+    }
+
+    private static void startWeb(WebServer web, Config config) throws IOException {
+        try {
+            web.start();
+        } catch (RuntimeException e) {
+            // Netty throws the bind failure unchecked: name the port, like the camera ports
+            throw new IOException("cannot listen on --http-port " + config.httpPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The Home Assistant device's link to the page: the add-on's page in the sidebar, else the
+     * proxy's own address when it listens on one (not on every address: which would it be?).
+     */
+    private static String webLink(Config config) {
+        if (config.webLink() != null) {
+            return config.webLink();
+        }
+        String bind = config.bindAddress();
+        if (bind.equals("0.0.0.0") || bind.equals("::") || bind.isBlank()) {
+            return null;
+        }
+        return "http://" + HostPort.of(bind, config.httpPort()) + "/";
+    }
+
+    /** The printer for MQTT, its pictures from the web's snapshots (RTSP printers' keyframes decoded there). */
+    private static PrinterControl withPictures(Printer printer, WebServer web) {
+        return new PrinterControl() {
+            @Override
+            public PrinterStatus status() {
+                return printer.status();
+            }
+
+            @Override
+            public void addListener(Consumer<PrinterStatus> listener) {
+                printer.addListener(listener);
+            }
+
+            @Override
+            public void reconnect() {
+                printer.reconnect();
+            }
+
+            @Override
+            public void redetect() {
+                printer.redetect();
+            }
+
+            @Override
+            public Optional<byte[]> latestJpeg() {
+                try {
+                    return Optional.ofNullable(web.snapshots().latest().get(5, TimeUnit.SECONDS).jpeg());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                } catch (ExecutionException | TimeoutException e) {
+                    return Optional.empty();
+                }
+            }
+        };
     }
 
     /** What to open against the RTSP demo; the code is shown only when it is the built-in demo value. */
@@ -139,6 +228,7 @@ public final class Application implements AutoCloseable {
         if (mqtt != null) {
             mqtt.close(); // first, so "offline" goes out while the rest is still up
         }
+        web.close();
         printer.close();
         if (simulator != null) {
             simulator.close();

@@ -3,6 +3,7 @@ package com.pandaproxy.app;
 import com.pandaproxy.ha.MqttSettings;
 import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.web.WebSettings;
 import java.nio.file.Path;
 
 /**
@@ -11,6 +12,9 @@ import java.nio.file.Path;
  *
  * @param demo null, or "chamber"/"rtsp": run against the built-in simulated printer
  * @param mqtt Home Assistant MQTT settings, or null when MQTT is off
+ * @param httpPort     the web page's, MJPEG's and snapshots' port
+ * @param ingressProxy the address of Home Assistant's ingress proxy (add-on mode), or null
+ * @param webLink      the link to the page for Home Assistant's device (add-on mode), or null
  */
 public record Config(
         String printerIp,
@@ -25,7 +29,10 @@ public record Config(
         Path dataDir,
         int maxClients,
         String demo,
-        MqttSettings mqtt) {
+        MqttSettings mqtt,
+        int httpPort,
+        String ingressProxy,
+        String webLink) {
 
     /** A configuration with the command line's defaults, to be given at least the printer. */
     public static Builder builder() {
@@ -47,6 +54,9 @@ public record Config(
         private int maxClients = 64;
         private String demo;
         private MqttSettings mqtt;
+        private int httpPort = WebSettings.DEFAULT_PORT;
+        private String ingressProxy;
+        private String webLink;
 
         /** The printer's address and LAN access code. */
         public Builder printer(String ip, String code) {
@@ -100,9 +110,25 @@ public record Config(
             return this;
         }
 
+        /** The web server's port (0: any free one). */
+        public Builder httpPort(int value) {
+            httpPort = value;
+            return this;
+        }
+
+        /**
+         * Home Assistant's ingress: its proxy's address (requests from it with X-Ingress-Path need no
+         * login) and the page's link for the device; null for none.
+         */
+        public Builder ingress(String proxyAddress, String link) {
+            ingressProxy = proxyAddress;
+            webLink = link;
+            return this;
+        }
+
         public Config build() {
             return new Config(printerIp, accessCode, serial, bindAddress, camera, chamberPort, printerChamberPort,
-                    rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt);
+                    rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt, httpPort, ingressProxy, webLink);
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.pandaproxy.printer;
 
 import java.time.Clock;
+import com.pandaproxy.net.HostPort;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
@@ -135,8 +136,7 @@ public final class StatusBoard implements UpstreamLifecycle.Observer {
 
     private static String describe(SocketAddress address) {
         if (address instanceof InetSocketAddress a && a.getAddress() != null) {
-            String host = a.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+            return HostPort.of(a.getAddress().getHostAddress(), a.getPort());
         }
         return address == null ? "" : address.toString();
     }

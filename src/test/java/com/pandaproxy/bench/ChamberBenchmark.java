@@ -4,6 +4,7 @@ import com.pandaproxy.chamber.AuthPacket;
 import com.pandaproxy.chamber.FrameDecoder;
 import com.pandaproxy.chamber.FrameHeader;
 import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.testutil.FreePort;
 import com.pandaproxy.tls.ServerCertificate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -137,10 +138,7 @@ public final class ChamberBenchmark {
 
     private static void runProxy(String jar, String engine, String flags, ChamberSimulator sim, EventLoopGroup group,
             SslContext ssl, List<Integer> counts, int seconds, double aesBytesPerSecond) throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePort.get();
         Files.createDirectories(Path.of("target"));
         Path dataDir = Files.createTempDirectory(Path.of("target"), "bench-");
         // the certificate exists, as on every start after the first (the first also loads Bouncy Castle to make it)
@@ -156,7 +154,8 @@ public final class ChamberBenchmark {
         Path log = dataDir.resolve("proxy.log");
         Process proxy = startProxy(jar, flags, jvm, List.of("--printer-ip", "127.0.0.1", "--printer-chamber-port",
                 String.valueOf(sim.port()), "--access-code", CODE, "--camera", "chamber", "--bind", "127.0.0.1",
-                "--chamber-port", String.valueOf(port), "--data-dir", dataDir.toString(), "--max-clients", "1000"), log);
+                "--chamber-port", String.valueOf(port), "--http-port", String.valueOf(FreePort.get()), "--data-dir", dataDir.toString(),
+                "--max-clients", "1000"), log);
         try {
             String used = Files.readString(log).contains("OPENSSL") ? "openssl" : "jdk";
             for (int n : counts) {

@@ -1,6 +1,7 @@
 package com.pandaproxy.bench;
 
 import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.testutil.FreePort;
 import com.pandaproxy.tls.ServerCertificate;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -87,8 +88,8 @@ public final class WebBenchmark {
 
     private static void mjpeg(String jar, String flags, ChamberSimulator sim, EventLoopGroup group, List<Integer> counts,
             int seconds) throws Exception {
-        int chamberPort = freePort();
-        int httpPort = freePort();
+        int chamberPort = FreePort.get();
+        int httpPort = FreePort.get();
         Files.createDirectories(Path.of("target"));
         Path dataDir = Files.createTempDirectory(Path.of("target"), "bench-web-");
         ServerCertificate.loadOrCreate(dataDir, "127.0.0.1");
@@ -165,11 +166,5 @@ public final class WebBenchmark {
                 flags, n, s.p(0.50), s.p(0.99), s.frames() == 0 ? Double.NaN : cpuSeconds * 1000 / s.frames(),
                 s.bytes() / elapsed / 1e6, first.get(first.size() / 2), first.get(first.size() - 1), ChamberBenchmark.peakRssMb(pid));
         System.out.flush();
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
