@@ -41,11 +41,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * ./mvnw -q -DskipTests package && ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp target/test-classes:target/classes:$(cat target/cp.txt) com.pandaproxy.bench.WebBenchmark \
- *     [--viewers 1,10,100] [--seconds 10] [--flags default,docker] [--snapshot true]
+ *     [--viewers 1,10,100] [--seconds 10] [--flags default,docker] [--snapshot true] [--jvm "extra proxy JVM flags"]
  * </pre>
  */
 public final class WebBenchmark {
     static final String CODE = ChamberBenchmark.CODE;
+    /** More JVM flags for the proxy (after the flag set), e.g. to try a setting. */
+    private static List<String> extraFlags = List.of();
 
     private WebBenchmark() {
     }
@@ -63,6 +65,7 @@ public final class WebBenchmark {
                 case "--flags" -> flagSets = List.of(args[i + 1].split(","));
                 case "--snapshot" -> snapshot = Boolean.parseBoolean(args[i + 1]);
                 case "--jar" -> jar = args[i + 1];
+                case "--jvm" -> extraFlags = List.of(args[i + 1].trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -94,7 +97,7 @@ public final class WebBenchmark {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "bench-web-");
         ServerCertificate.loadOrCreate(dataDir, "127.0.0.1");
         Path log = dataDir.resolve("proxy.log");
-        Process proxy = ChamberBenchmark.startProxy(jar, flags, List.of(), List.of("--printer-ip", "127.0.0.1",
+        Process proxy = ChamberBenchmark.startProxy(jar, flags, extraFlags, List.of("--printer-ip", "127.0.0.1",
                 "--printer-chamber-port", String.valueOf(sim.port()), "--access-code", CODE, "--camera", "chamber",
                 "--bind", "127.0.0.1", "--chamber-port", String.valueOf(chamberPort), "--http-port", String.valueOf(httpPort),
                 "--data-dir", dataDir.toString(), "--max-clients", "1000"), log);
