@@ -464,7 +464,11 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        server.note("HTTP client " + peer(ctx) + ": " + cause);
+        if (cause instanceof java.io.IOException) {
+            LOG.debug("HTTP client {}: {}", peer(ctx), cause.toString()); // a viewer gone: nothing wrong
+        } else {
+            server.note("HTTP client " + peer(ctx) + ": " + cause);
+        }
         ctx.close();
     }
 }
