@@ -12,7 +12,6 @@ import com.pandaproxy.printer.DetectionSettings;
 import com.pandaproxy.printer.Printer;
 import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.PrinterControl;
-import com.pandaproxy.printer.PrinterStatus;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamTimings;
@@ -37,7 +36,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +124,7 @@ public final class Application implements AutoCloseable {
         }
         Application app = new Application(group, simulator, printer, status, web);
         if (config.mqtt() != null) {
-            app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), withPictures(printer, web),
+            app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), printer, () -> picture(web),
                     webLink(config));
             app.mqtt.start(); // returns at once; broker trouble is logged and retried
         }
@@ -163,41 +161,16 @@ public final class Application implements AutoCloseable {
         return "http://" + HostPort.of(bind, config.httpPort()) + "/";
     }
 
-    /** The printer for MQTT, its pictures from the web's snapshots (RTSP printers' keyframes decoded there). */
-    private static PrinterControl withPictures(Printer printer, WebServer web) {
-        return new PrinterControl() {
-            @Override
-            public PrinterStatus status() {
-                return printer.status();
-            }
-
-            @Override
-            public void addListener(Consumer<PrinterStatus> listener) {
-                printer.addListener(listener);
-            }
-
-            @Override
-            public void reconnect() {
-                printer.reconnect();
-            }
-
-            @Override
-            public void redetect() {
-                printer.redetect();
-            }
-
-            @Override
-            public Optional<byte[]> latestJpeg() {
-                try {
-                    return Optional.ofNullable(web.snapshots().latest().get(5, TimeUnit.SECONDS).jpeg());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return Optional.empty();
-                } catch (ExecutionException | TimeoutException e) {
-                    return Optional.empty();
-                }
-            }
-        };
+    /** The web's latest picture for MQTT's camera entity (RTSP printers' keyframes are decoded there). */
+    private static Optional<byte[]> picture(WebServer web) {
+        try {
+            return Optional.ofNullable(web.snapshots().latest().get(5, TimeUnit.SECONDS).jpeg());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
     }
 
     /** What to open against the RTSP demo; the code is shown only when it is the built-in demo value. */

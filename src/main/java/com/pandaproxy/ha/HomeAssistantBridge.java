@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +22,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -51,6 +53,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
 
     private final MqttSettings settings;
     private final PrinterControl control;
+    private final Supplier<Optional<byte[]>> pictures;
     private final Topics topics;
     private final Discovery discovery;
     private final ScheduledExecutorService executor;
@@ -77,16 +80,18 @@ public final class HomeAssistantBridge implements AutoCloseable {
     private long lastIgnoredLog = System.nanoTime() - LOG_QUIET_NANOS;
 
     public HomeAssistantBridge(MqttSettings settings, String serial, String printerAddress, PrinterControl control) {
-        this(settings, serial, printerAddress, control, null);
+        this(settings, serial, printerAddress, control, control::latestJpeg, null);
     }
 
     /**
-     * @param control          the printer; its {@link PrinterControl#latestJpeg()} feeds the camera entity
+     * @param control          the printer's status and commands
+     * @param pictures         the camera entity's still images (called on the mqtt thread, may wait a little)
      * @param configurationUrl the device's link to the proxy's web page, or null for none
      */
     public HomeAssistantBridge(MqttSettings settings, String serial, String printerAddress, PrinterControl control,
-            String configurationUrl) {
+            Supplier<Optional<byte[]>> pictures, String configurationUrl) {
         this.settings = settings;
+        this.pictures = pictures;
         this.control = control;
         this.topics = new Topics(settings.discoveryPrefix(), settings.topicPrefix(), Topics.nodeId(serial, printerAddress));
         String shown = serial != null && !serial.isBlank() ? serial.trim() : printerAddress;
@@ -426,7 +431,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
         if (!connected || control.status().cameraType() == CameraType.UNKNOWN) {
             return;
         }
-        control.latestJpeg().ifPresent(jpeg -> publish(topics.snapshot(), jpeg, 0, false));
+        pictures.get().ifPresent(jpeg -> publish(topics.snapshot(), jpeg, 0, false));
     }
 
     private void goOffline() {
