@@ -225,7 +225,14 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.channel().config().setAutoRead(false);
         answering = true; // and closing: whatever else this connection asked is not answered
         if (delay > 0) {
-            ctx.executor().schedule(() -> challenge(ctx, request, true), delay, TimeUnit.MILLISECONDS);
+            FullHttpRequest kept = request.retain();
+            ctx.executor().schedule(() -> {
+                try {
+                    challenge(ctx, kept, true);
+                } finally {
+                    kept.release();
+                }
+            }, delay, TimeUnit.MILLISECONDS);
         } else {
             challenge(ctx, request, true);
         }

@@ -68,6 +68,24 @@ class WebServerTest extends WebTestBase {
         assertTrue(ok.header("content-security-policy").contains("default-src 'self'"));
     }
 
+    /** The shared login throttle: repeated wrong codes are answered ever later; the right one still at once. */
+    @Test
+    void wrongCodesAreSlowedTheRightOneIsNot() throws Exception {
+        WebFixture f = chamber(5);
+        String wrong = "Authorization: " + WebFixture.authorization("bblp", "99999999") + "\r\n";
+        for (int i = 0; i < 6; i++) {
+            assertEquals(401, get(f, "/api/status", wrong).status());
+        }
+        long start = System.nanoTime();
+        assertEquals(401, get(f, "/api/status", wrong).status());
+        long slowed = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(slowed >= 900, "a wrong code after several is answered after the throttle's delay: " + slowed + " ms");
+        start = System.nanoTime();
+        assertEquals(200, get(f, "/api/status").status());
+        long right = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(right < 900, "the right code is answered at once: " + right + " ms");
+    }
+
     /** Requests from the ingress proxy's address with X-Ingress-Path pass; the header alone or the address alone do not. */
     @Test
     void homeAssistantIngressPassesWithItsPrefix() throws Exception {
