@@ -36,25 +36,27 @@ RUN java -Xshare:dump -XX:SharedClassListFile=/app/pandaproxy.classlist \
 COPY run.sh /run.sh
 RUN chmod 0755 /run.sh
 
-# Memory: serial GC, a small heap and young generation, small thread stacks, C1 only with
+# Memory: serial GC, a small heap (at most 32 MB: decoding a 1080p keyframe for a snapshot takes
+# about 10 MB; Serial GC grows the heap only when needed) and young generation, small thread stacks, C1 only with
 # higher compile thresholds (less compiled code), a small string table, no perf-data file, two
 # glibc malloc arenas (musl ignores MALLOC_ARENA_MAX). The chamber benchmark reads these flags from
 # this file for its "docker" runs (ChamberBenchmark, BENCHMARKS.md). ExitOnOutOfMemoryError lets
 # the container restart. Override with -e JAVA_OPTS=... if needed.
-ENV JAVA_OPTS="-XX:+UseSerialGC -Xms4m -Xmx16m -Xmn2m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=10 -XX:StringTableSize=4096 -XX:MaxMetaspaceSize=32m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_OPTS="-XX:+UseSerialGC -Xms4m -Xmx32m -Xmn2m -Xss256k -XX:MaxDirectMemorySize=24m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=10 -XX:StringTableSize=4096 -XX:MaxMetaspaceSize=32m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2 \
     DATA_DIR=/data
 
 WORKDIR /app
-# 322: RTSP/RTSPS (X1, H2, P2S); 6000: chamber image over TLS (A1, P1). Binding ports
-# below 1024 works: the container runs as root, and plain Docker also sets
-# net.ipv4.ip_unprivileged_port_start=0 in containers.
-EXPOSE 322 6000
+# 322: RTSP/RTSPS (X1, H2, P2S); 6000: chamber image over TLS (A1, P1); 8765: the web page, MJPEG
+# and snapshots (HTTP). Binding ports below 1024 works: the container runs as root, and plain
+# Docker also sets net.ipv4.ip_unprivileged_port_start=0 in containers.
+EXPOSE 322 6000 8765
 
-# Healthy when the proxy completes a TLS handshake on 6000 or 322 (com.pandaproxy.app.HealthCheck):
-# a short-lived, tiny JVM, once a minute.
-HEALTHCHECK --interval=60s --timeout=20s --start-period=60s --retries=3 \
-    CMD java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx16m -cp /app/pandaproxy.jar com.pandaproxy.app.HealthCheck || exit 1
+# Healthy while the proxy serves (its camera port is open): GET /healthz answers 200, else 503 with
+# the printer camera's state. busybox wget (in the base image), not a JVM, once a minute.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
+    CMD host="${BIND_ADDRESS:-127.0.0.1}"; case "$host" in 0.0.0.0|::) host=127.0.0.1 ;; esac; \
+        wget -q -O /dev/null "http://$host:${HTTP_PORT:-8765}/healthz" || exit 1
 
 # run.sh chooses add-on or standalone mode and execs the JVM, so signals reach it
 ENTRYPOINT ["/run.sh"]

@@ -1,5 +1,6 @@
 package com.pandaproxy.app;
 
+import com.pandaproxy.web.WebSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,13 @@ final class AddonMode {
         if (folder != null) {
             options.put("--data-dir", folder.toString());
         }
+        // the page in Home Assistant's sidebar: requests from the Supervisor's ingress proxy are
+        // already authenticated; the device links to the page (the add-on's slug from its host name)
+        options.put("--ingress-proxy", WebSettings.HA_INGRESS_PROXY);
+        String link = ingressLink(env.get("HOSTNAME"));
+        if (link != null) {
+            options.put("--web-link", link);
+        }
         boolean mqttChosen = MQTT_OPTIONS.stream().anyMatch(o -> options.containsKey(o) || given(o, env, args));
         String token = env.get(TOKEN_VARIABLE);
         if (!informational && !mqttChosen && token != null && !token.isBlank()) {
@@ -84,6 +92,18 @@ final class AddonMode {
             }
         }
         return new AddonMode(options, notes);
+    }
+
+    /**
+     * The add-on's ingress page as a Home Assistant link, from the container's host name: the
+     * Supervisor names it after the add-on's slug ({@code <repository>_pandaproxy}) with '-' for
+     * '_', e.g. {@code a0d7b954-pandaproxy} or {@code local-pandaproxy}. Null when it is not that.
+     */
+    static String ingressLink(String hostname) {
+        if (hostname == null || !hostname.matches("[a-z0-9]{1,40}-[a-z0-9_-]{1,60}")) {
+            return null;
+        }
+        return "homeassistant://hassio/ingress/" + hostname.replaceFirst("-", "_");
     }
 
     /** Option long name → value: the layer under flags and environment variables. */

@@ -4,6 +4,7 @@ import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.chamber.ChamberProxy;
 import com.pandaproxy.ha.HomeAssistantBridge;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.HostPort;
 import com.pandaproxy.net.Version;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
@@ -23,6 +24,10 @@ import com.pandaproxy.sim.DemoCertificate;
 import com.pandaproxy.tls.PrinterTrust;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
+import com.pandaproxy.web.BasicAuth;
+import com.pandaproxy.web.PrinterCamera;
+import com.pandaproxy.web.WebServer;
+import com.pandaproxy.web.WebSettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -32,6 +37,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +56,17 @@ public final class Application implements AutoCloseable {
     private final Printer printer;
     private final StatusBoard status;
     private final Tls tls;
+    private final WebServer web;
     private HomeAssistantBridge mqtt; // null when MQTT is off
 
-    private Application(EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status, Tls tls) {
+    private Application(EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status, Tls tls,
+            WebServer web) {
         this.tls = tls;
         this.group = group;
         this.simulator = simulator;
         this.printer = printer;
         this.status = status;
+        this.web = web;
     }
 
     public static Application start(Config config) throws Exception {
@@ -92,7 +104,8 @@ public final class Application implements AutoCloseable {
         StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
         status.certificate(trust.status());
         trust.addListener(status::certificate);
-        ProxyContext context = new ProxyContext(printerAddress, tls, group, status, new AuthThrottle());
+        AuthThrottle throttle = new AuthThrottle();
+        ProxyContext context = new ProxyContext(printerAddress, tls, group, status, throttle);
         ChamberProxy.Settings chamber = new ChamberProxy.Settings(config.bindAddress(), config.chamberPort(),
                 config.maxClients(), ChamberProxy.LOGIN_LIMIT);
         RtspProxy.Settings rtsp = new RtspProxy.Settings(config.bindAddress(), config.rtspPort(), config.maxClients());
@@ -101,10 +114,13 @@ public final class Application implements AutoCloseable {
         Printer printer = new Printer(context, detection, (type, connection) -> type == CameraType.RTSP
                 ? new RtspProxy(context, rtsp)
                 : new ChamberProxy(context, chamber, UpstreamTimings.CHAMBER, connection), Printer.Settings.DEFAULT);
+        WebServer web = new WebServer(webSettings(config), group, new PrinterCamera(printer, status), throttle);
         try {
             printer.start();
             tls.server(); // a certificate that cannot be read stops the start
+            startWeb(web, config);
         } catch (Exception e) {
+            web.close();
             printer.close();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (simulator != null) {
@@ -122,9 +138,13 @@ public final class Application implements AutoCloseable {
         } else if (config.demo() != null) {
             logDemoUrls(config, config.rtspPort());
         }
-        Application app = new Application(group, simulator, printer, status, tls);
+        if (config.demo() != null) {
+            LOG.info("Demo: the page, MJPEG and snapshots at http://127.0.0.1:{}/ (user {}, the access code)", web.port(), Bambu.USER);
+        }
+        Application app = new Application(group, simulator, printer, status, tls, web);
         if (config.mqtt() != null) {
-            app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), printer);
+            app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), printer, () -> picture(web),
+                    webLink(config));
             app.mqtt.start(); // returns at once; broker trouble is logged and retried
         }
         return app;
@@ -170,6 +190,48 @@ public final class Application implements AutoCloseable {
                 + " if h else print(\"closed: wrong access code?\")'", config.chamberPort(), Bambu.USER, code);
     }
 
+    private static WebSettings webSettings(Config config) throws java.net.UnknownHostException {
+        Set<InetAddress> ingress = config.ingressProxy() == null ? Set.of() : Set.of(InetAddress.getByName(config.ingressProxy()));
+        return new WebSettings(config.bindAddress(), config.httpPort(), new BasicAuth(Bambu.USER, config.accessCode().reveal()),
+                ingress, config.maxClients(), config.chamberPort(), config.rtspPort(), WebSettings.REQUEST_TIMEOUT);
+    }
+
+    private static void startWeb(WebServer web, Config config) throws IOException {
+        try {
+            web.start();
+        } catch (RuntimeException e) {
+            // Netty throws the bind failure unchecked: name the port, like the camera ports
+            throw new IOException("cannot listen on --http-port " + config.httpPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The Home Assistant device's link to the page: the add-on's page in the sidebar, else the
+     * proxy's own address when it listens on one (not on every address: which would it be?).
+     */
+    private static String webLink(Config config) {
+        if (config.webLink() != null) {
+            return config.webLink();
+        }
+        String bind = config.bindAddress();
+        if (bind.equals("0.0.0.0") || bind.equals("::") || bind.isBlank()) {
+            return null;
+        }
+        return "http://" + HostPort.of(bind, config.httpPort()) + "/";
+    }
+
+    /** The web's latest picture for MQTT's camera entity (RTSP printers' keyframes are decoded there). */
+    private static Optional<byte[]> picture(WebServer web) {
+        try {
+            return Optional.ofNullable(web.snapshots().latest().get(5, TimeUnit.SECONDS).jpeg());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
     /** What to open against the RTSP demo; the code is shown only when it is the built-in demo value. */
     private static void logDemoUrls(Config config, int port) {
         String code = config.accessCode().reveal().equals(SimulatedPrinter.DEMO_ACCESS_CODE)
@@ -206,6 +268,7 @@ public final class Application implements AutoCloseable {
         if (mqtt != null) {
             mqtt.close(); // first, so "offline" goes out while the rest is still up
         }
+        web.close();
         printer.close();
         if (simulator != null) {
             simulator.close();

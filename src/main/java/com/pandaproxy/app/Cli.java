@@ -3,6 +3,7 @@ package com.pandaproxy.app;
 import com.pandaproxy.ha.MqttSettings;
 import com.pandaproxy.net.Version;
 import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.web.WebSettings;
 import com.pandaproxy.sim.SimulatedPrinter;
 import com.pandaproxy.tls.PrinterTrust;
 import com.pandaproxy.tls.TrustMode;
@@ -40,6 +41,7 @@ public final class Cli {
         ENV.put("--printer-chamber-port", "PRINTER_CHAMBER_PORT");
         ENV.put("--rtsp-port", "RTSP_PORT");
         ENV.put("--printer-rtsp-port", "PRINTER_RTSP_PORT");
+        ENV.put("--http-port", "HTTP_PORT");
         ENV.put("--data-dir", "DATA_DIR");
         ENV.put("--max-clients", "MAX_CLIENTS");
         ENV.put("--printer-trust", "PRINTER_TRUST");
@@ -84,6 +86,17 @@ public final class Cli {
 
     @Option(names = "--printer-rtsp-port", paramLabel = "PORT", description = "Printer's RTSPS port (env PRINTER_RTSP_PORT, default ${DEFAULT-VALUE}).", defaultValue = "" + Bambu.RTSP_PORT)
     String printerRtspPort;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Proxy's web page, MJPEG and snapshots, HTTP (env HTTP_PORT, default ${DEFAULT-VALUE}).", defaultValue = "" + WebSettings.DEFAULT_PORT)
+    String httpPort;
+
+    /** Set by add-on mode (AddonMode), not by users: the Supervisor's ingress proxy. */
+    @Option(names = "--ingress-proxy", hidden = true)
+    String ingressProxy;
+
+    /** Set by add-on mode: the add-on's page, for the Home Assistant device's link. */
+    @Option(names = "--web-link", hidden = true)
+    String webLink;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the TLS key and certificate are kept (env DATA_DIR, default ${DEFAULT-VALUE}).", defaultValue = "./data")
     String dataDir;
@@ -203,7 +216,18 @@ public final class Cli {
                 .demo(demoMode)
                 .mqtt(mqtt())
                 .printerTrust(trustMode(), printerCas())
+                .httpPort(port("--http-port", httpPort))
+                .ingress(ingressAddress(), blankToNull(webLink))
                 .build();
+    }
+
+    /** An IP address literal (never a name to resolve: it decides who needs no login), or null. */
+    private String ingressAddress() throws ConfigException {
+        String value = blankToNull(ingressProxy);
+        if (value != null && !value.matches("[0-9.]{7,15}|[0-9A-Fa-f:]{2,39}")) {
+            throw new ConfigException("--ingress-proxy must be an IP address, not '" + value + "'");
+        }
+        return value;
     }
 
     private MqttSettings mqtt() throws ConfigException {

@@ -4,6 +4,7 @@ import com.pandaproxy.ha.MqttSettings;
 import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.tls.TrustMode;
+import com.pandaproxy.web.WebSettings;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -16,6 +17,9 @@ import java.util.List;
  * @param mqtt Home Assistant MQTT settings, or null when MQTT is off
  * @param printerTrust how the printer's certificate is checked
  * @param printerCas   CAs trusted for the printer besides BambuLab's ({@code --printer-ca})
+ * @param httpPort     the web page's, MJPEG's and snapshots' port
+ * @param ingressProxy the address of Home Assistant's ingress proxy (add-on mode), or null
+ * @param webLink      the link to the page for Home Assistant's device (add-on mode), or null
  */
 public record Config(
         String printerIp,
@@ -32,7 +36,10 @@ public record Config(
         String demo,
         MqttSettings mqtt,
         TrustMode printerTrust,
-        List<X509Certificate> printerCas) {
+        List<X509Certificate> printerCas,
+        int httpPort,
+        String ingressProxy,
+        String webLink) {
 
     /** A configuration with the command line's defaults, to be given at least the printer. */
     public static Builder builder() {
@@ -56,6 +63,9 @@ public record Config(
         private MqttSettings mqtt;
         private TrustMode printerTrust = TrustMode.AUTO;
         private List<X509Certificate> printerCas = List.of();
+        private int httpPort = WebSettings.DEFAULT_PORT;
+        private String ingressProxy;
+        private String webLink;
 
         /** The printer's address and LAN access code. */
         public Builder printer(String ip, String code) {
@@ -116,9 +126,26 @@ public record Config(
             return this;
         }
 
+        /** The web server's port (0: any free one). */
+        public Builder httpPort(int value) {
+            httpPort = value;
+            return this;
+        }
+
+        /**
+         * Home Assistant's ingress: its proxy's address (requests from it with X-Ingress-Path need no
+         * login) and the page's link for the device; null for none.
+         */
+        public Builder ingress(String proxyAddress, String link) {
+            ingressProxy = proxyAddress;
+            webLink = link;
+            return this;
+        }
+
         public Config build() {
             return new Config(printerIp, accessCode, serial, bindAddress, camera, chamberPort, printerChamberPort,
-                    rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt, printerTrust, printerCas);
+                    rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt, printerTrust, printerCas, httpPort,
+                    ingressProxy, webLink);
         }
     }
 }

@@ -6,6 +6,7 @@ import com.pandaproxy.net.Listen;
 import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.printer.CameraProxy;
 import com.pandaproxy.printer.ChamberConnection;
+import com.pandaproxy.printer.PictureViewer;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.UpstreamLifecycle;
 import com.pandaproxy.printer.UpstreamTimings;
@@ -25,7 +26,9 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,7 @@ public final class ChamberProxy implements CameraProxy {
     private final ChannelGroup clients = new DefaultChannelGroup("chamber-clients", GlobalEventExecutor.INSTANCE);
     private final Admission admission;
     private final LoginGate gate;
+    private final Map<PictureViewer, ViewerSink> viewers = new ConcurrentHashMap<>();
     private volatile String lastRefusal;
     private Channel server;
 
@@ -158,7 +162,25 @@ public final class ChamberProxy implements CameraProxy {
     }
 
     @Override
+    public void watch(PictureViewer viewer) {
+        ViewerSink sink = new ViewerSink(viewer);
+        if (viewers.putIfAbsent(viewer, sink) == null) {
+            fanout.add(sink);
+        }
+    }
+
+    @Override
+    public void unwatch(PictureViewer viewer) {
+        ViewerSink sink = viewers.remove(viewer);
+        if (sink != null) {
+            fanout.remove(sink);
+        }
+    }
+
+    @Override
     public void close() {
+        viewers.values().forEach(fanout::remove);
+        viewers.clear();
         if (server != null) {
             server.close().awaitUninterruptibly(300);
         }

@@ -81,6 +81,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             return;
         }
         ClientSink sink = new ClientSink(ctx.channel());
+        StatusBoard.Client listed = status.clientConnected("chamber", ctx.channel().remoteAddress());
         ctx.pipeline().addBefore("tls", "header-hold", sink.hold());
         ctx.pipeline().replace(this, "session", new ChannelInboundHandlerAdapter() {
             @Override
@@ -92,7 +93,7 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             public void channelInactive(ChannelHandlerContext c) {
                 admission.leave();
                 fanout.remove(sink);
-                status.clientDisconnected();
+                status.clientDisconnected(listed);
                 LOG.info("Chamber client {} left ({} frames skipped)", c.channel().remoteAddress(), sink.dropped());
             }
 
@@ -103,7 +104,6 @@ final class ClientLogin extends ChannelInboundHandlerAdapter {
             }
         });
         ctx.channel().config().setAutoRead(true);
-        status.clientConnected();
         LOG.info("Chamber client {} joined", ctx.channel().remoteAddress());
         fanout.add(sink);
     }

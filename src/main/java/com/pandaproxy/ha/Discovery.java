@@ -23,16 +23,24 @@ public final class Discovery {
     private final Topics topics;
     private final String deviceName;
     private final String version;
+    private final String configurationUrl;
 
     public Discovery(Topics topics, String deviceName, String version) {
+        this(topics, deviceName, version, null);
+    }
+
+    /** @param configurationUrl the device's "Visit" link (the add-on's page), or null for none */
+    public Discovery(Topics topics, String deviceName, String version, String configurationUrl) {
         this.topics = topics;
         this.deviceName = deviceName;
         this.version = version;
+        this.configurationUrl = configurationUrl;
     }
 
     /**
-     * All configs. The camera entity exists only for chamber-image printers with snapshots on;
-     * otherwise its config is sent empty so an earlier one is removed.
+     * All configs. The camera entity exists once the camera type is known (chamber image: its
+     * JPEGs; RTSP: decoded keyframes) and snapshots are on; otherwise its config is sent empty so
+     * an earlier one is removed.
      */
     public List<Message> configs(CameraType type, boolean snapshots) {
         List<Message> out = new ArrayList<>();
@@ -108,7 +116,7 @@ public final class Discovery {
         trust.put("icon", "mdi:shield-check");
         out.add(message("button", "trust_certificate", trust));
 
-        if (type == CameraType.CHAMBER && snapshots) {
+        if (type != CameraType.UNKNOWN && snapshots) {
             ObjectNode chamber = entity("chamber", "Chamber");
             chamber.put("topic", topics.snapshot());
             out.add(message("camera", "chamber", chamber));
@@ -147,6 +155,9 @@ public final class Discovery {
         device.put("manufacturer", "PandaProxy");
         device.put("model", "Camera proxy for BambuLab printers");
         device.put("sw_version", version);
+        if (configurationUrl != null) {
+            device.put("configuration_url", configurationUrl);
+        }
         ObjectNode origin = node.putObject("origin");
         origin.put("name", "PandaProxy");
         origin.put("sw_version", version);

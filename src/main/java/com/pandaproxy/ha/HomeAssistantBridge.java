@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -54,6 +56,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
 
     private final MqttSettings settings;
     private final PrinterControl control;
+    private final Supplier<Optional<byte[]>> pictures;
     private final Topics topics;
     private final Discovery discovery;
     private final ScheduledExecutorService executor;
@@ -80,11 +83,22 @@ public final class HomeAssistantBridge implements AutoCloseable {
     private long lastIgnoredLog = System.nanoTime() - LOG_QUIET_NANOS;
 
     public HomeAssistantBridge(MqttSettings settings, String serial, String printerAddress, PrinterControl control) {
+        this(settings, serial, printerAddress, control, control::latestJpeg, null);
+    }
+
+    /**
+     * @param control          the printer's status and commands
+     * @param pictures         the camera entity's still images (called on the mqtt thread, may wait a little)
+     * @param configurationUrl the device's link to the proxy's web page, or null for none
+     */
+    public HomeAssistantBridge(MqttSettings settings, String serial, String printerAddress, PrinterControl control,
+            Supplier<Optional<byte[]>> pictures, String configurationUrl) {
         this.settings = settings;
+        this.pictures = pictures;
         this.control = control;
         this.topics = new Topics(settings.discoveryPrefix(), settings.topicPrefix(), Topics.nodeId(serial, printerAddress));
         String shown = serial != null && !serial.isBlank() ? serial.trim() : printerAddress;
-        this.discovery = new Discovery(topics, "PandaProxy " + shown, Version.current());
+        this.discovery = new Discovery(topics, "PandaProxy " + shown, Version.current(), configurationUrl);
         this.executor = Executors.newSingleThreadScheduledExecutor(daemon("mqtt"));
         this.commands = Executors.newSingleThreadExecutor(daemon("mqtt-command"));
         try {
@@ -422,10 +436,10 @@ public final class HomeAssistantBridge implements AutoCloseable {
     }
 
     private void snapshot() {
-        if (!connected || control.status().cameraType() != CameraType.CHAMBER) {
+        if (!connected || control.status().cameraType() == CameraType.UNKNOWN) {
             return;
         }
-        control.latestJpeg().ifPresent(jpeg -> publish(topics.snapshot(), jpeg, 0, false));
+        pictures.get().ifPresent(jpeg -> publish(topics.snapshot(), jpeg, 0, false));
     }
 
     private void goOffline() {

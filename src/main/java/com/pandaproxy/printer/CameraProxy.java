@@ -18,6 +18,19 @@ public interface CameraProxy extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** The latest whole keyframe, for RTSP proxies. */
+    default Optional<H264Keyframe> latestKeyframe() {
+        return Optional.empty();
+    }
+
+    /** Attaches a viewer of JPEG pictures (chamber proxies; others have none to give). Thread-safe. */
+    default void watch(PictureViewer viewer) {
+    }
+
+    /** Detaches a viewer attached with {@link #watch}. Thread-safe. */
+    default void unwatch(PictureViewer viewer) {
+    }
+
     /** Stops accepting, closes the clients, closes the upstream. Returns within about a second. */
     @Override
     void close();

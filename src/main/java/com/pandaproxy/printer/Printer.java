@@ -4,6 +4,8 @@ import com.pandaproxy.net.Backoff;
 import com.pandaproxy.tls.PrinterTrust;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,6 +60,8 @@ public final class Printer implements PrinterControl, AutoCloseable {
     // confined to the printer thread, except where volatile
     private volatile CameraProxy active;
     private volatile boolean closed;
+    /** JPEG viewers: attached to every chamber proxy this printer opens. */
+    private final Set<PictureViewer> viewers = new CopyOnWriteArraySet<>();
     private CameraType activeType = CameraType.UNKNOWN;
     private boolean confirmed;
     private long lastStreamingNanos;
@@ -183,6 +187,34 @@ public final class Printer implements PrinterControl, AutoCloseable {
     public Optional<byte[]> latestJpeg() {
         CameraProxy p = active;
         return p == null ? Optional.empty() : p.latestJpeg();
+    }
+
+    /** The latest whole H.264 keyframe (RTSP printers only). */
+    public Optional<H264Keyframe> latestKeyframe() {
+        CameraProxy p = active;
+        return p == null ? Optional.empty() : p.latestKeyframe();
+    }
+
+    /** Attaches a JPEG viewer to the camera, and to the next one after a switch of proxy. */
+    public void watch(PictureViewer viewer) {
+        viewers.add(viewer);
+        CameraProxy p = active;
+        if (p != null) {
+            p.watch(viewer);
+        }
+    }
+
+    public void unwatch(PictureViewer viewer) {
+        viewers.remove(viewer);
+        CameraProxy p = active;
+        if (p != null) {
+            p.unwatch(viewer);
+        }
+    }
+
+    /** Whether a proxy is open and serving clients (its port bound), whatever the printer is doing. */
+    public boolean serving() {
+        return active != null && !closed;
     }
 
     /** Stops detecting, then closes the active proxy (stop accepting, close clients, close upstream). */
@@ -373,6 +405,9 @@ public final class Printer implements PrinterControl, AutoCloseable {
             throw e;
         }
         active = proxy;
+        for (PictureViewer v : viewers) {
+            proxy.watch(v); // after active is set: one watching meanwhile is attached once, not missed
+        }
     }
 
     private void note(boolean warn, String message) {

@@ -2,7 +2,11 @@ package com.pandaproxy.printer;
 
 import com.pandaproxy.tls.TrustStatus;
 import java.time.Clock;
+import com.pandaproxy.net.HostPort;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -16,12 +20,22 @@ import java.util.function.Consumer;
 public final class StatusBoard implements UpstreamLifecycle.Observer {
     static final int WINDOW_SECONDS = 5;
 
+    /**
+     * One connected client, for the web page's list.
+     *
+     * @param protocol what it speaks, e.g. "chamber", "rtsp", "rtsps", "mjpeg"
+     * @param address  its address and port as text ({@code 192.168.1.7:51234}), or "" when unknown
+     * @param since    when it joined
+     */
+    public record Client(String protocol, String address, Instant since) {
+    }
+
     private final Clock clock;
     private final List<Consumer<PrinterStatus>> listeners = new CopyOnWriteArrayList<>();
 
     private CameraType cameraType;
     private UpstreamState state = UpstreamState.DETECTING;
-    private int clients;
+    private final List<Client> clientList = new ArrayList<>();
     private long reconnects;
     private long badFrames;
     private String lastError;
@@ -105,18 +119,39 @@ public final class StatusBoard implements UpstreamLifecycle.Observer {
         fire();
     }
 
-    public void clientConnected() {
+    /** A client joined; give the returned entry to {@link #clientDisconnected} when it leaves. */
+    public Client clientConnected(String protocol, SocketAddress address) {
+        Client c = new Client(protocol, describe(address), clock.instant());
         synchronized (this) {
-            clients++;
+            clientList.add(c);
         }
         fire();
+        return c;
     }
 
-    public void clientDisconnected() {
+    public void clientDisconnected(Client client) {
+        boolean removed;
         synchronized (this) {
-            clients = Math.max(0, clients - 1);
+            // by identity: two clients may look alike
+            removed = clientList.removeIf(c -> c == client);
         }
-        fire();
+        if (removed) {
+            fire();
+        }
+    }
+
+    /** The connected clients, oldest first. */
+    public List<Client> clients() {
+        synchronized (this) {
+            return List.copyOf(clientList);
+        }
+    }
+
+    private static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress a && a.getAddress() != null) {
+            return HostPort.of(a.getAddress().getHostAddress(), a.getPort());
+        }
+        return address == null ? "" : address.toString();
     }
 
     /** {@code count} more frames from the printer were dropped because they were malformed (no listener call, like frames). */
@@ -172,7 +207,7 @@ public final class StatusBoard implements UpstreamLifecycle.Observer {
                 }
             }
             double fps = Math.round(frames * 100.0 / WINDOW_SECONDS) / 100.0;
-            return new PrinterStatus(cameraType, state, clients, fps, bytes * 8 / WINDOW_SECONDS,
+            return new PrinterStatus(cameraType, state, clientList.size(), fps, bytes * 8 / WINDOW_SECONDS,
                     lastFrame, reconnects, lastError, badFrames, certificate);
         }
     }

@@ -2,6 +2,7 @@ package com.pandaproxy.rtsp;
 
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraProxy;
+import com.pandaproxy.printer.H264Keyframe;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.Upstream;
 import com.pandaproxy.rtsp.auth.ServerAuthenticator;
@@ -10,6 +11,7 @@ import com.pandaproxy.rtsp.server.RtspServer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The RTSP relay of one printer: the RTSP/RTSPS server on {@code --rtsp-port}, one upstream to
@@ -70,6 +72,12 @@ public final class RtspProxy implements CameraProxy {
 
     public Relay relay() {
         return relay;
+    }
+
+    /** The latest whole keyframe; waits for the relay's loop, so not to be called on it. */
+    @Override
+    public Optional<H264Keyframe> latestKeyframe() {
+        return Optional.ofNullable(relay.latestKeyframe().syncUninterruptibly().getNow());
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.List;
  * README there; tests and benchmarks may give another): an Annex B byte stream cut into access units. The clip has one slice per picture, so each
  * access unit is the non-VCL NAL units (SPS, PPS, SEI) before a slice plus that slice.
  */
-final class H264Clip {
+public final class H264Clip {
     static final String RESOURCE = "/sim/testclip.h264";
     /** The built-in clip's frame rate (testsrc2 rate=15). */
     static final int FPS = 15;
@@ -86,7 +86,7 @@ final class H264Clip {
     }
 
     /** NAL units between 3- or 4-byte start codes (trailing zero bytes belong to the next start code). */
-    static List<byte[]> nalUnits(byte[] s) {
+    public static List<byte[]> nalUnits(byte[] s) {
         List<byte[]> nals = new ArrayList<>();
         int start = -1;
         int i = 0;

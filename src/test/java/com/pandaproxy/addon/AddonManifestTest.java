@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.pandaproxy.web.WebSettings;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,11 +123,20 @@ class AddonManifestTest {
     @Test
     void portsAreDescribedAndTranslated() {
         Set<String> ports = names(CONFIG.get("ports"));
-        assertEquals(Set.of("322/tcp", "6000/tcp"), ports);
+        assertEquals(Set.of("322/tcp", "6000/tcp", WebSettings.DEFAULT_PORT + "/tcp"), ports);
         CONFIG.get("ports").fields().forEachRemaining(e -> assertEquals(e.getKey().replace("/tcp", ""), e.getValue().asText(),
                 "the host port defaults to the container port"));
         assertEquals(ports, names(CONFIG.get("ports_description")));
         assertEquals(ports, names(Project.yaml("translations/en.yaml").get("network")));
+    }
+
+    /** The page in the sidebar: ingress to the web server's port, which is also the direct one. */
+    @Test
+    void ingressReachesTheWebPort() {
+        assertTrue(CONFIG.path("ingress").asBoolean());
+        assertEquals(WebSettings.DEFAULT_PORT, CONFIG.path("ingress_port").asInt());
+        assertTrue(CONFIG.path("panel_icon").asText().startsWith("mdi:"));
+        assertFalse(CONFIG.has("webui"));
     }
 
     @Test

@@ -55,6 +55,21 @@ class AddonPrecedenceTest {
         assertEquals(6000, c.chamberPort(), "options the file does not have keep their defaults");
     }
 
+    /** Add-on mode accepts Home Assistant's ingress and links the device to the add-on's page; standalone does neither. */
+    @Test
+    void addonModeAcceptsIngressAndLinksToItsPage() throws Exception {
+        Config addon = parse(env(OPTIONS, "HOSTNAME", "a0d7b954-pandaproxy")).toConfig();
+        assertEquals("172.30.32.2", addon.ingressProxy());
+        assertEquals("homeassistant://hassio/ingress/a0d7b954_pandaproxy", addon.webLink());
+        assertEquals(8765, addon.httpPort());
+        assertEquals("homeassistant://hassio/ingress/local_pandaproxy", AddonMode.ingressLink("local-pandaproxy"));
+        assertEquals(null, AddonMode.ingressLink("some host"));
+        assertEquals(null, AddonMode.ingressLink(null));
+        Config standalone = parse(Map.of(), "--printer-ip", "192.0.2.1", "--access-code", "x").toConfig();
+        assertEquals(null, standalone.ingressProxy());
+        assertEquals(null, standalone.webLink());
+    }
+
     @Test
     void variablesBeatTheOptionsFile() throws Exception {
         Cli cli = parse(env(OPTIONS, "PRINTER_IP", "192.0.2.2", "CAMERA_TYPE", "chamber", "LOG_LEVEL", "error",

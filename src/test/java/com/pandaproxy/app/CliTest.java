@@ -54,6 +54,16 @@ class CliTest {
     }
 
     @Test
+    void httpPortHasADefaultAVariableAndAFlag() throws Exception {
+        Map<String, String> env = Map.of("PRINTER_IP", "192.0.2.1", "ACCESS_CODE", "x");
+        assertEquals(8765, parse(env).httpPort());
+        assertEquals(8080, parse(Map.of("PRINTER_IP", "192.0.2.1", "ACCESS_CODE", "x", "HTTP_PORT", "8080")).httpPort());
+        assertEquals(9000, parse(env, "--http-port", "9000").httpPort());
+        assertMessage("--http-port", env, "--http-port", "99999");
+        assertMessage("--ingress-proxy", env, "--ingress-proxy", "supervisor.example");
+    }
+
+    @Test
     void demoNeedsNoPrinter() throws Exception {
         Config c = parse(Map.of(), "--demo");
         assertEquals("chamber", c.demo());

@@ -4,6 +4,7 @@ import com.pandaproxy.chamber.AuthPacket;
 import com.pandaproxy.chamber.FrameDecoder;
 import com.pandaproxy.chamber.FrameHeader;
 import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.testutil.FreePort;
 import com.pandaproxy.tls.ServerCertificate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -137,43 +138,25 @@ public final class ChamberBenchmark {
 
     private static void runProxy(String jar, String engine, String flags, ChamberSimulator sim, EventLoopGroup group,
             SslContext ssl, List<Integer> counts, int seconds, double aesBytesPerSecond) throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePort.get();
         Files.createDirectories(Path.of("target"));
         Path dataDir = Files.createTempDirectory(Path.of("target"), "bench-");
         // the certificate exists, as on every start after the first (the first also loads Bouncy Castle to make it)
         ServerCertificate.loadOrCreate(dataDir, "127.0.0.1");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (flags.equals("docker")) {
-            command.addAll(dockerFlags());
-            command.addAll(dockerArchive(jar)); // as run.sh in the image
-        }
+        List<String> jvm = new ArrayList<>();
         if (engine.equals("jdk")) {
-            command.add("-Dio.netty.handler.ssl.noOpenSsl=true");
+            jvm.add("-Dio.netty.handler.ssl.noOpenSsl=true");
         }
-        command.addAll(extraFlags);
+        jvm.addAll(extraFlags);
         if (nmt) {
-            command.add("-XX:NativeMemoryTracking=summary");
+            jvm.add("-XX:NativeMemoryTracking=summary");
         }
-        command.addAll(List.of("-jar", jar, "--printer-ip", "127.0.0.1", "--printer-chamber-port", String.valueOf(sim.port()),
-                "--access-code", CODE, "--camera", "chamber", "--bind", "127.0.0.1", "--chamber-port", String.valueOf(port),
-                "--data-dir", dataDir.toString(), "--max-clients", "1000"));
         Path log = dataDir.resolve("proxy.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        if (flags.equals("docker")) {
-            builder.environment().putAll(dockerEnv());
-        }
-        Process proxy = builder.start();
+        Process proxy = startProxy(jar, flags, jvm, List.of("--printer-ip", "127.0.0.1", "--printer-chamber-port",
+                String.valueOf(sim.port()), "--access-code", CODE, "--camera", "chamber", "--bind", "127.0.0.1",
+                "--chamber-port", String.valueOf(port), "--http-port", String.valueOf(FreePort.get()), "--data-dir", dataDir.toString(),
+                "--max-clients", "1000"), log);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("Streaming from the printer camera")) {
-                if (!proxy.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("proxy did not start:\n" + Files.readString(log));
-                }
-                Thread.sleep(50);
-            }
             String used = Files.readString(log).contains("OPENSSL") ? "openssl" : "jdk";
             for (int n : counts) {
                 measure(used, flags, n, port, proxy.pid(), sim, group, ssl, seconds, aesBytesPerSecond);
@@ -194,6 +177,35 @@ public final class ChamberBenchmark {
             proxy.waitFor(5, TimeUnit.SECONDS);
             proxy.destroyForcibly();
         }
+    }
+
+    /**
+     * Starts the jar as the proxy in a JVM of its own with the flag set ("docker": the image's
+     * JAVA_OPTS, archive and MALLOC_ARENA_MAX), its output in {@code log}, and waits until it streams.
+     */
+    static Process startProxy(String jar, String flags, List<String> jvmFlags, List<String> args, Path log) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (flags.equals("docker")) {
+            command.addAll(dockerFlags());
+            command.addAll(dockerArchive(jar)); // as run.sh in the image
+        }
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", jar));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (flags.equals("docker")) {
+            builder.environment().putAll(dockerEnv());
+        }
+        Process proxy = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains("Streaming from the printer camera")) {
+            if (!proxy.isAlive() || System.nanoTime() > deadline) {
+                proxy.destroyForcibly();
+                throw new IllegalStateException("proxy did not start:\n" + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+        return proxy;
     }
 
     private static void measure(String engine, String flags, int n, int port, long pid, ChamberSimulator sim,
@@ -285,7 +297,7 @@ public final class ChamberBenchmark {
     }
 
     /** Latencies and volumes seen by all clients of one run. */
-    private static final class Recorder {
+    static final class Recorder {
         private final ChamberSimulator sim;
         private final List<Long> latencies = new ArrayList<>();
         private final AtomicLong frames = new AtomicLong();
@@ -328,13 +340,13 @@ public final class ChamberBenchmark {
         }
     }
 
-    private static long cpuTicks(long pid) throws IOException {
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, fields 14 and 15
     }
 
-    private static double peakRssMb(long pid) throws IOException {
+    static double peakRssMb(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
@@ -343,7 +355,7 @@ public final class ChamberBenchmark {
         return Double.NaN;
     }
 
-    private static String cpuModel() throws IOException {
+    static String cpuModel() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
             if (line.startsWith("model name")) {
                 return line.substring(line.indexOf(':') + 1).trim();

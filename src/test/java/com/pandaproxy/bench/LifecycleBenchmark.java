@@ -143,6 +143,7 @@ public final class LifecycleBenchmark {
                     "--printer-chamber-port", String.valueOf(printerPort),
                     "--printer-rtsp-port", String.valueOf(FreePort.get()),
                     "--chamber-port", String.valueOf(proxyPort), "--rtsp-port", String.valueOf(FreePort.get()),
+                    "--http-port", String.valueOf(FreePort.get()),
                     "--bind", "127.0.0.1", "--data-dir", data.toString()));
             cmd.addAll(List.of(extra));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -88,7 +88,7 @@ public final class MqttLatencyBenchmark {
     private static double change(FakePrinter printer, Probe probe, String topic, int expected) {
         String want = Integer.toString(expected);
         long t0 = System.nanoTime();
-        printer.board.clientConnected();
+        printer.board.clientConnected("chamber", null);
         probe.awaitText(topic, want);
         return (probe.latest.get(topic).nanos() - t0) / 1e6;
     }

@@ -95,12 +95,26 @@ class DiscoveryTest {
     }
 
     @Test
-    void cameraEntityOnlyForChamberPrintersWithSnapshots() {
-        for (var c : List.of(discovery.configs(CameraType.RTSP, true), discovery.configs(CameraType.UNKNOWN, true),
-                discovery.configs(CameraType.CHAMBER, false))) {
+    void cameraEntityOnceTheTypeIsKnownWithSnapshots() {
+        for (var c : List.of(discovery.configs(CameraType.UNKNOWN, true), discovery.configs(CameraType.CHAMBER, false),
+                discovery.configs(CameraType.RTSP, false))) {
             Discovery.Message camera = c.get(c.size() - 1);
             assertEquals(topics.discovery("camera", "chamber"), camera.topic());
             assertEquals(0, camera.payload().length, "empty retained config removes the entity");
+        }
+        for (var c : List.of(discovery.configs(CameraType.CHAMBER, true), discovery.configs(CameraType.RTSP, true))) {
+            assertTrue(c.get(c.size() - 1).payload().length > 0, "chamber image and RTSP printers have the camera entity");
+        }
+    }
+
+    @Test
+    void deviceLinksToThePageWhenThereIsOne() throws Exception {
+        assertTrue(JSON.readTree(discovery.configs(CameraType.RTSP, true).get(0).payload()).path("device")
+                .path("configuration_url").isMissingNode());
+        Discovery linked = new Discovery(topics, "PandaProxy 01S00C123", "1.2.3", "homeassistant://hassio/ingress/local_pandaproxy");
+        for (Discovery.Message m : linked.configs(CameraType.RTSP, true)) {
+            assertEquals("homeassistant://hassio/ingress/local_pandaproxy",
+                    JSON.readTree(m.payload()).path("device").path("configuration_url").asText(), m.topic());
         }
     }
 

@@ -115,13 +115,13 @@ class HiveMqBridgeTest {
     @Test
     void statesFollowClientsConnectingAndLeaving() throws Exception {
         Topics t = start(CameraType.CHAMBER, 0);
-        printer.board.clientConnected();
-        printer.board.clientConnected();
+        var first = printer.board.clientConnected("chamber", null);
+        var second = printer.board.clientConnected("chamber", null);
         probe.awaitText(t.state("clients"), "2");
-        printer.board.clientDisconnected();
+        printer.board.clientDisconnected(first);
         probe.awaitText(t.state("clients"), "1");
         printer.board.frame(1000);
-        printer.board.clientDisconnected();
+        printer.board.clientDisconnected(second);
         probe.awaitText(t.state("clients"), "0");
         Await.until("last frame time", Probe.WAIT, () -> !"None".equals(probe.text(t.state("last_frame"))));
         assertTrue(probe.text(t.state("last_frame")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00"),
@@ -133,7 +133,7 @@ class HiveMqBridgeTest {
         Topics t = start(CameraType.RTSP, 0);
         int from = probe.all.size();
         for (int i = 0; i < 20; i++) {
-            printer.board.clientConnected();
+            printer.board.clientConnected("rtsp", null);
         }
         probe.awaitText(t.state("clients"), "20");
         List<Probe.Received> counts = probe.since(from).stream()
@@ -195,8 +195,12 @@ class HiveMqBridgeTest {
         assertArrayEquals(FakePrinter.JPEG, probe.latest.get(t.snapshot()).payload());
         assertFalse(probe.latest.get(t.snapshot()).retained());
 
+        // RTSP printers have the camera entity too (decoded keyframes)
         printer.board.cameraType(CameraType.RTSP);
         probe.awaitText(t.state("camera_type"), "rtsp");
+        assertTrue(probe.latest.get(cameraConfig).payload().length > 0);
+        printer.board.cameraType(CameraType.UNKNOWN);
+        probe.awaitText(t.state("camera_type"), "unknown");
         Await.until("camera config removed", Probe.WAIT, () -> probe.latest.get(cameraConfig).payload().length == 0);
     }
 

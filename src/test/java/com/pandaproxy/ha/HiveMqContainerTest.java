@@ -29,7 +29,7 @@ class HiveMqContainerTest {
                 bridge.start();
                 probe.awaitText(t.availability(), "online");
                 probe.awaitText(t.state("clients"), "0");
-                printer.board.clientConnected();
+                printer.board.clientConnected("chamber", null);
                 probe.awaitText(t.state("clients"), "1");
                 probe.publish(t.button("reconnect"), "PRESS");
                 probe.awaitText(t.state("reconnects"), "1");

@@ -60,13 +60,13 @@ class MosquittoBridgeTest {
         Topics t = bridge(broker.uri(), null, null, null, null).topics();
         bridge.start();
         probe(null, null, t).awaitText(t.availability(), "online");
-        printer.board.clientConnected();
+        printer.board.clientConnected("chamber", null);
         probe.awaitText(t.state("clients"), "1");
         probe.close();
 
         broker.kill();
         Await.until("bridge notices the broker is gone", Probe.WAIT, () -> !bridge.connected());
-        printer.board.clientConnected(); // changes while the broker is away are not lost
+        printer.board.clientConnected("chamber", null); // changes while the broker is away are not lost
         broker.start();
 
         // a fresh subscriber can only see retained messages that the bridge published again
@@ -108,7 +108,7 @@ class MosquittoBridgeTest {
             // the status listener (called from the video event loops) never waits for MQTT
             for (int i = 0; i < 1000; i++) {
                 long t0 = System.nanoTime();
-                printer.board.clientConnected();
+                printer.board.clientConnected("chamber", null);
                 assertTrue(System.nanoTime() - t0 < 50_000_000L, "status listener blocked");
             }
             log = stderr.text();

@@ -50,13 +50,19 @@ class MqttProcessTest {
 
     /** Starts the demo with MQTT to {@code broker}; output (stdout and stderr) goes to {@link #log}. */
     private void startDemo(Mosquitto broker, Map<String, String> env, String... extra) throws IOException {
+        startDemo("chamber", 0, broker, env, extra);
+    }
+
+    private void startDemo(String demo, int snapshotSeconds, Mosquitto broker, Map<String, String> env, String... extra)
+            throws IOException {
         chamberPort = FreePort.get();
         log = dir.resolve("pandaproxy.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "com.pandaproxy.app.Main", "--demo", "--chamber-port", String.valueOf(chamberPort),
-                "--rtsp-port", String.valueOf(FreePort.get()), "--data-dir", dir.resolve("data").toString(),
-                "--serial", SERIAL, "--mqtt-url", "mqtt://127.0.0.1:" + broker.port, "--snapshot-interval", "0"));
+                "com.pandaproxy.app.Main", "--demo", demo, "--chamber-port", String.valueOf(chamberPort),
+                "--rtsp-port", String.valueOf(FreePort.get()), "--http-port", String.valueOf(FreePort.get()), "--data-dir", dir.resolve("data").toString(),
+                "--serial", SERIAL, "--mqtt-url", "mqtt://127.0.0.1:" + broker.port, "--snapshot-interval",
+                String.valueOf(snapshotSeconds)));
         command.addAll(List.of(extra));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
@@ -104,6 +110,24 @@ class MqttProcessTest {
                 () -> broker.logText().contains("Client " + topics.clientId() + " disconnected."));
         assertFalse(broker.logText().contains("Client " + topics.clientId() + " closed its connection"), broker.logText());
         assertTrue(output().contains("MQTT disconnected") && output().contains("Stopped"), output());
+    }
+
+    /** An RTSP printer's camera entity gets pictures too: its keyframes, decoded by the web server's snapshots. */
+    @Test
+    void rtspPrintersCameraEntityGetsDecodedKeyframes() throws Exception {
+        Mosquitto broker = new Mosquitto(dir, null, null).start();
+        closeables.add(broker);
+        Topics topics = new Topics("homeassistant", "pandaproxy", NODE);
+        Probe probe = new Probe(broker.uri(), null, null, topics.snapshot(), topics.discovery("camera", "chamber"));
+        closeables.add(probe);
+        startDemo("rtsp", 1, broker, Map.of());
+        Await.until("a snapshot on the broker", START, () -> probe.latest.containsKey(topics.snapshot()) || !process.isAlive());
+        assertTrue(process.isAlive(), output());
+        assertTrue(probe.latest.get(topics.discovery("camera", "chamber")).payload().length > 0, "the camera entity exists");
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(
+                new java.io.ByteArrayInputStream(probe.latest.get(topics.snapshot()).payload()));
+        assertEquals(640, picture.getWidth(), "the RTSP demo's clip, decoded");
+        assertTrue(sigterm() <= 2000, "exit after SIGTERM");
     }
 
     @Test

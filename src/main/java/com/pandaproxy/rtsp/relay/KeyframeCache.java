@@ -1,6 +1,8 @@
 package com.pandaproxy.rtsp.relay;
 
 import com.pandaproxy.fanout.JoinCache;
+import com.pandaproxy.printer.H264Keyframe;
+import com.pandaproxy.rtsp.rtp.H264Depacketizer;
 import com.pandaproxy.rtsp.rtp.H264Packets;
 import com.pandaproxy.rtsp.rtp.H264Parameters;
 import com.pandaproxy.rtsp.rtp.Rtp;
@@ -66,6 +68,45 @@ final class KeyframeCache implements JoinCache<RelayPacket> {
     private void add(RelayPacket p) {
         packets.add(p);
         bytes += p.content().readableBytes();
+    }
+
+    /**
+     * The cached keyframe's access unit, whole (its last packet, with the marker bit, is here), as
+     * NAL units with the parameter sets first; null when there is none or it is not complete yet.
+     */
+    H264Keyframe keyframe() {
+        List<ByteBuf> payloads = new ArrayList<>();
+        long timestamp = -1;
+        int firstSequence = -1;
+        boolean complete = false;
+        for (RelayPacket p : packets) {
+            ByteBuf rtp = p.content();
+            if (p.track() != videoTrack) {
+                continue;
+            }
+            if (timestamp < 0) {
+                timestamp = Rtp.timestamp(rtp);
+                firstSequence = Rtp.sequence(rtp);
+            } else if (Rtp.timestamp(rtp) != timestamp) {
+                break;
+            }
+            payloads.add(Rtp.payload(rtp));
+            if (Rtp.marker(rtp)) {
+                complete = true;
+                break;
+            }
+        }
+        if (!complete) {
+            return null;
+        }
+        List<byte[]> nals = H264Depacketizer.nalUnits(payloads, MAX_BYTES);
+        boolean hasSps = nals.stream().anyMatch(n -> (n[0] & 0x1F) == H264Packets.NAL_SPS);
+        if (!hasSps && !parameters.isEmpty()) {
+            List<byte[]> withParameters = new ArrayList<>(parameters.all());
+            withParameters.addAll(nals);
+            nals = withParameters;
+        }
+        return new H264Keyframe((long) firstSequence << 32 | timestamp, nals);
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.pandaproxy.rtsp.relay;
 
 import com.pandaproxy.fanout.Fanout;
 import com.pandaproxy.fanout.Sink;
+import com.pandaproxy.printer.H264Keyframe;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.InterleavedEncoder;
 import com.pandaproxy.rtsp.RtpInfo;
@@ -88,6 +89,11 @@ public final class Relay implements UpstreamListener {
             }
         });
         return p;
+    }
+
+    /** The latest whole keyframe (null when there is none yet), computed on the relay's loop. Thread-safe. */
+    public Future<H264Keyframe> latestKeyframe() {
+        return loop.submit(cache::keyframe);
     }
 
     /** The numbering of a track (for SSRC in SETUP, RTP-Info, sender reports), or null if unknown. */

@@ -1,6 +1,7 @@
 package com.pandaproxy.rtsp.server;
 
 import com.pandaproxy.net.LoginGate;
+import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.InterleavedFrame;
 import com.pandaproxy.rtsp.NptRange;
 import com.pandaproxy.rtsp.RtpInfo;
@@ -67,6 +68,8 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean authenticated;
     private ClientSession session;
+    /** This client in the status's list while its session counts as a client. */
+    private StatusBoard.Client listed;
     private String sessionBase;
     private ScheduledFuture<?> watchdog;
     private ScheduledFuture<?> reports;
@@ -336,7 +339,8 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
             channel.eventLoop().execute(this::done);
         });
         if (s.markCounted()) {
-            server.status().clientConnected();
+            listed = server.status().clientConnected(channel.pipeline().get(SslHandler.class) != null ? "rtsps" : "rtsp",
+                    channel.remoteAddress());
         }
         reports = channel.eventLoop().scheduleAtFixedRate(() -> s.sendReports(server.relay()::clock),
                 1000, REPORT_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
@@ -468,7 +472,7 @@ final class RtspConnection extends ChannelInboundHandlerAdapter {
         session.release();
         server.releaseSession();
         if (session.counted()) {
-            server.status().clientDisconnected();
+            server.status().clientDisconnected(listed);
             LOG.info("RTSP client {} stopped ({}; {} packets dropped as slow)", peer(), why, session.sink().dropped());
         }
         session = null;

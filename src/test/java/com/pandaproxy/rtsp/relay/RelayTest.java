@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.H264Keyframe;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.RtpInfo;
 import com.pandaproxy.rtsp.Sdp;
@@ -138,6 +139,29 @@ class RelayTest {
         assertEquals(H264Packets.STAP_A, H264Packets.packetType(stap));
         assertTrue(H264Packets.stapAContains(stap, H264Packets.NAL_PPS));
         assertContinuous(late);
+    }
+
+    /** The keyframe for snapshots: its whole access unit as NAL units, FU-A joined, parameter sets first. */
+    @Test
+    void latestKeyframeIsTheWholeAccessUnit() throws Exception {
+        onLoop(() -> relay.described(Sdp.parse(SDP)));
+        assertEquals(null, relay.latestKeyframe().get());
+        keyframe(4000, true);
+        send(7000, true, P_SLICE);
+        H264Keyframe k = relay.latestKeyframe().get();
+        assertEquals(3, k.nals().size());
+        assertArrayEquals(SPS, k.nals().get(0));
+        assertArrayEquals(PPS, k.nals().get(1));
+        assertArrayEquals(new byte[] {0x65, 1, 2, 3}, k.nals().get(2));
+        // a keyframe still arriving is not whole yet; without in-band SPS/PPS the SDP's come first
+        send(10000, false, IDR_START);
+        assertEquals(null, relay.latestKeyframe().get());
+        send(10000, true, IDR_END);
+        H264Keyframe next = relay.latestKeyframe().get();
+        assertNotEquals(k.id(), next.id());
+        assertEquals(H264Packets.NAL_SPS, next.nals().get(0)[0] & 0x1F);
+        assertEquals(H264Packets.NAL_PPS, next.nals().get(1)[0] & 0x1F);
+        assertArrayEquals(new byte[] {0x65, 1, 2, 3}, next.nals().get(2));
     }
 
     @Test
