@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -30,10 +32,13 @@ final class SelfSigned {
     private SelfSigned() {
     }
 
-    /** A certificate for {@code names} (DNS names or IP literals), valid for ten years, signed by {@code pair}. */
-    static X509Certificate certificate(KeyPair pair, Set<String> names) throws GeneralSecurityException {
+    /**
+     * A certificate for {@code names} (DNS names or IP literals) with the subject {@code CN=commonName},
+     * valid for ten years, signed by {@code pair}.
+     */
+    static X509Certificate certificate(KeyPair pair, String commonName, Set<String> names) throws GeneralSecurityException {
         try {
-            X500Name subject = new X500Name("CN=PandaProxy");
+            X500Name subject = new X500NameBuilder().addRDN(BCStyle.CN, commonName).build();
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
                     new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE),

@@ -101,11 +101,19 @@ public final class ServerCertificate {
 
     /** A new self-signed certificate for {@code names}, kept in memory only (simulators, tests). */
     public static ServerCertificate create(Set<String> names) {
+        return create("PandaProxy", names);
+    }
+
+    /**
+     * A new self-signed certificate for {@code names} whose subject is {@code CN=commonName}, kept in
+     * memory only: a simulated printer's carries its serial number there, as a BambuLab printer's does.
+     */
+    public static ServerCertificate create(String commonName, Set<String> names) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair pair = generator.generateKeyPair();
-            return new ServerCertificate(SelfSigned.certificate(pair, names), pair.getPrivate());
+            return new ServerCertificate(SelfSigned.certificate(pair, commonName, names), pair.getPrivate());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a TLS certificate: " + e.getMessage(), e);
         }
