@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.testutil.Await;
+import com.pandaproxy.testutil.StderrCapture;
 import com.pandaproxy.tls.ServerCertificate;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -124,43 +121,6 @@ class MosquittoBridgeTest {
         broker.reload();
         Await.until("bridge connected after the broker was fixed", Duration.ofSeconds(40), bridge::connected);
         probe("ha", "wrong-pw", t).awaitText(t.state("clients"), "1000");
-    }
-
-    /** Copies what the logger writes to stderr while the test runs (slf4j-simple looks up System.err per line). */
-    private static final class StderrCapture implements AutoCloseable {
-        private final PrintStream original = System.err;
-        private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
-
-        StderrCapture() {
-            System.setErr(new PrintStream(new OutputStream() {
-                @Override
-                public void write(int b) {
-                    original.write(b);
-                    synchronized (copy) {
-                        copy.write(b);
-                    }
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    original.write(b, off, len);
-                    synchronized (copy) {
-                        copy.write(b, off, len);
-                    }
-                }
-            }, true, StandardCharsets.UTF_8));
-        }
-
-        String text() {
-            synchronized (copy) {
-                return copy.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        @Override
-        public void close() {
-            System.setErr(original);
-        }
     }
 
     @Test
