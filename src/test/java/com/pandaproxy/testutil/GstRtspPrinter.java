@@ -43,7 +43,8 @@ public final class GstRtspPrinter implements AutoCloseable {
 
     /** Like {@link #start(Path, String, boolean)}; {@code audio} adds an AAC track after the video. */
     public static GstRtspPrinter start(Path workDir, String password, boolean digest, boolean audio) {
-        Path python = pythonWithGstRtspServer();
+        Path python = Interop.python("import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer",
+                "python3-gi and gir1.2-gst-rtsp-server-1.0");
         try {
             ServerCertificate identity = ServerCertificate.ephemeral();
             Path cert = workDir.resolve("gst-cert.pem");
@@ -109,25 +110,6 @@ public final class GstRtspPrinter implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             process.destroyForcibly();
         }
-    }
-
-    /** A python3 that can import GstRtspServer (Debian's /usr/bin/python3 first: pyenv shims lack python3-gi). */
-    static Path pythonWithGstRtspServer() {
-        List<Path> candidates = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/python3"))) {
-            candidates.add(Path.of("/usr/bin/python3"));
-        }
-        Interop.find("python3").ifPresent(candidates::add);
-        for (Path python : candidates) {
-            Programs.Run probe = Programs.run(List.of(python.toString(), "-c",
-                    "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"),
-                    java.time.Duration.ofSeconds(20));
-            if (probe.ok()) {
-                return python;
-            }
-        }
-        Interop.unavailable("no python3 with GstRtspServer (install python3-gi and gir1.2-gst-rtsp-server-1.0)");
-        return null;
     }
 
     /**
