@@ -368,7 +368,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (!channel.isWritable()) {
             packet.release();
-            refuse("cannot keep up with the printer's reports (backlog full)");
+            log("cannot keep up with the printer's reports (backlog full)");
+            // no TLS goodbye: it would wait behind the backlog the client does not read (and Netty
+            // would log its own line when that times out)
+            if (channel.pipeline().get("tls") != null) {
+                channel.pipeline().remove("tls");
+            }
+            channel.close();
             return;
         }
         channel.writeAndFlush(packet, channel.voidPromise());

@@ -9,10 +9,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -184,13 +186,9 @@ final class PrinterLink extends ChannelInboundHandlerAdapter {
             return channel == null ? null : channel.newFailedFuture(new IllegalStateException("printer not connected"));
         }
         int id = qos == MqttQoS.AT_MOST_ONCE ? 0 : packetId();
-        return channel.writeAndFlush(MqttMessageBuilders.publish()
-                .topicName(Topics.request(serial))
-                .qos(qos)
-                .messageId(id)
-                .retained(false)
-                .payload(payload)
-                .build());
+        // not MqttMessageBuilders.publish(): it copies the payload and leaves the original unreleased
+        return channel.writeAndFlush(new MqttPublishMessage(new MqttFixedHeader(MqttMessageType.PUBLISH, false, qos, false, 0),
+                new MqttPublishVariableHeader(Topics.request(serial), id), payload));
     }
 
     /** Asks the printer for its whole state. */

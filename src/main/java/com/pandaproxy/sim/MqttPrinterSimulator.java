@@ -28,6 +28,7 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
@@ -381,8 +382,8 @@ public final class MqttPrinterSimulator implements SimulatedPrinter {
             boolean matches = filters.stream().anyMatch(f -> f.equals(reportTopic) || f.equals("#")
                     || f.equals("device/+/report") || f.equals("device/#") || f.equals("device/" + options.serial() + "/#"));
             if (matches) {
-                channel.writeAndFlush(MqttMessageBuilders.publish().topicName(reportTopic).qos(MqttQoS.AT_MOST_ONCE)
-                        .retained(false).payload(Unpooled.wrappedBuffer(payload)).build());
+                channel.writeAndFlush(new MqttPublishMessage(new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                        new MqttPublishVariableHeader(reportTopic, 0), Unpooled.wrappedBuffer(payload)));
             }
         }
 
