@@ -44,6 +44,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -115,6 +116,7 @@ public final class MqttPrinterSimulator implements SimulatedPrinter {
     private final Options options;
     private final byte[] code;
     private final SslContext ssl;
+    private final X509Certificate certificate;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoop loop = group.next();
     private final String reportTopic;
@@ -136,6 +138,7 @@ public final class MqttPrinterSimulator implements SimulatedPrinter {
         this.code = accessCode.getBytes(StandardCharsets.UTF_8);
         ServerCertificate identity = ServerCertificate.create(options.commonName() == null ? options.serial() : options.commonName(), Set.of("localhost", "127.0.0.1"));
         this.ssl = SslContextBuilder.forServer(identity.key(), identity.certificate()).sslProvider(Tls.defaultProvider()).build();
+        this.certificate = identity.certificate();
         this.reportTopic = "device/" + options.serial() + "/report";
         this.requestTopic = "device/" + options.serial() + "/request";
         this.print = new Print(options);
@@ -189,6 +192,11 @@ public final class MqttPrinterSimulator implements SimulatedPrinter {
 
     public String serial() {
         return options.serial();
+    }
+
+    /** Its TLS certificate (self-signed, CN = the serial number), for clients that must be told what to trust. */
+    public X509Certificate certificate() {
+        return certificate;
     }
 
     /** TCP connections accepted so far. */
