@@ -111,12 +111,25 @@ final class Hub {
         onChange.run();
     }
 
-    /** The printer has said nothing for a while: ask for its state (also a sign of life). */
-    void askForState() {
-        if (printerUp()) {
-            lastPushallNanos = clock.getAsLong();
-            link.pushall();
+    /**
+     * The printer has said nothing for a while: asks it for something it answers (a sign of life):
+     * its whole state if a {@code pushall} is due, else its versions.
+     */
+    void nudge() {
+        if (printerUp() && !pushallIfDue()) {
+            link.getVersion();
         }
+    }
+
+    /** Asks the printer for {@code pushall} unless it was asked less than the interval ago: P1 firmware lags when asked often. */
+    private boolean pushallIfDue() {
+        long now = clock.getAsLong();
+        if (now - lastPushallNanos < pushallIntervalNanos) {
+            return false;
+        }
+        lastPushallNanos = now;
+        link.pushall();
+        return true;
     }
 
     /** One report from the printer, to every subscribed client. */
@@ -220,9 +233,7 @@ final class Hub {
                 } else {
                     owed.add(new Owed(session, command.sequenceId()));
                 }
-                if (clock.getAsLong() - lastPushallNanos >= pushallIntervalNanos) {
-                    askForState(); // at most once per interval: P1 firmware lags when asked often
-                }
+                pushallIfDue(); // the answer here is from the relay's state; the printer's refreshes it
                 return null;
             }
             case GET_VERSION -> {

@@ -25,7 +25,8 @@ public record MqttRelaySettings(String bindAddress, int port, String printerHost
 
     /**
      * @param login      a client's time to finish TLS and CONNECT
-     * @param silence    no report from the printer for this long: ask for {@code pushall}; as long again: reconnect
+     * @param silence    no report from the printer for this long: ask it for {@code pushall} (or, if one was
+     *                   asked for less than {@code pushall} ago, {@code get_version}); as long again: reconnect
      * @param pushall    the relay asks the printer for {@code pushall} at most this often, besides once per connection
      * @param backoffMin first wait before connecting to the printer again
      * @param backoffMax longest wait before connecting to the printer again

@@ -167,9 +167,9 @@ final class Upstream {
         long silence = settings.timings().silence().toNanos();
         long now = System.nanoTime();
         if (askedNanos == 0 && now - lastReportNanos > silence) {
-            LOG.info("No report from the printer for {} s: asking for its state", settings.timings().silence().toSeconds());
+            LOG.info("No report from the printer for {} s: asking it for something", settings.timings().silence().toSeconds());
             askedNanos = now;
-            hub.askForState();
+            hub.nudge();
         } else if (askedNanos != 0 && now - askedNanos > silence) {
             fail("sent nothing for " + 2 * settings.timings().silence().toSeconds() + " s, even when asked");
         }

@@ -365,15 +365,25 @@ class MqttRelayTest {
     }
 
     @Test
-    void aSilentPrinterIsAskedForItsStateThenReconnected() throws Exception {
+    void aSilentPrinterIsAskedForSomethingThenReconnected() throws Exception {
         MqttRelaySettings.Timings quick = new MqttRelaySettings.Timings(Duration.ofMillis(1500), Duration.ofSeconds(2),
-                Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofMillis(400));
+                Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMillis(400));
         MqttPrinterSimulator quiet = closer.add(MqttPrinterSimulator.start(0, CODE, PRINTER.withPrinting(false)));
         relay(null, 8, 0, quick, quiet);
-        Await.until("the relay's own pushall", WAIT, () -> quiet.commands().stream().anyMatch(s -> s.contains("pushall")));
-        long before = quiet.commands().stream().filter(s -> s.contains("pushall")).count();
+        Await.until("the relay's own requests", WAIT, () -> count(quiet, "pushall") == 1 && count(quiet, "get_version") == 1);
         quiet.silent(true);
-        Await.until("pushall after silence", WAIT, () -> quiet.commands().stream().filter(s -> s.contains("pushall")).count() == before + 1);
+        // 2 s of silence: the pushall of the connect was less than 3 s ago, so the printer is asked for its version
+        Await.until("get_version after silence", WAIT, () -> count(quiet, "get_version") == 2);
+        assertEquals(1, count(quiet, "pushall"));
         Await.until("reconnected after more silence", WAIT, () -> quiet.logins() == 2);
+        quiet.silent(false);
+        Await.until("asked again on the new connection", WAIT, () -> count(quiet, "pushall") == 2);
+        Thread.sleep(3500); // the 3 s since the last pushall pass (a time to let pass, not a condition to await)
+        quiet.silent(true);
+        Await.until("pushall after silence, now that one is due", WAIT, () -> count(quiet, "pushall") == 3);
+    }
+
+    private static long count(MqttPrinterSimulator printer, String command) {
+        return printer.commands().stream().filter(s -> s.contains(command)).count();
     }
 }
