@@ -1,6 +1,7 @@
 package com.pandaproxy.mqtt;
 
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.printer.Bambu;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -59,7 +60,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     static final int MAX_QOS2_IN_FLIGHT = 64;
     /** How often a client may see a "dropped" line about its commands in the log. */
     static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final String USER = "bblp";
 
     private final Hub hub;
     private final byte[] expectedCode;
@@ -193,7 +193,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         clientId = id;
         boolean accepted = connect.variableHeader().hasUserName() && connect.variableHeader().hasPassword()
-                && USER.equals(connect.payload().userName())
+                && Bambu.USER.equals(connect.payload().userName())
                 && MessageDigest.isEqual(expectedCode, connect.payload().passwordInBytes());
         int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
         channel.config().setAutoRead(false);

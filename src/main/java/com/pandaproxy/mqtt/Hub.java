@@ -100,9 +100,9 @@ final class Hub {
         onChange.run();
     }
 
-    /** The printer connection is gone: what the relay knew may no longer hold when it is back. */
-    void printerDown() {
-        if (link == null) {
+    /** A printer connection is gone: what the relay knew may no longer hold when it is back. */
+    void printerDown(PrinterLink gone) {
+        if (link != gone) {
             return;
         }
         link = null;

@@ -1,6 +1,12 @@
 package com.pandaproxy.mqtt;
 
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.HostPort;
+import com.pandaproxy.printer.PrinterStatus.RelayStatus;
+import com.pandaproxy.printer.ProxyContext;
+import com.pandaproxy.printer.UpstreamLifecycle;
+import com.pandaproxy.printer.UpstreamState;
+import com.pandaproxy.printer.UpstreamTimings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -13,16 +19,15 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The printer's MQTT, relayed: a TLS server on the relay port (the proxy's certificate, user
- * {@code bblp} and the printer's access code) in front of one connection to the printer's broker.
- * The server, its clients and the printer connection share one event loop ({@link Hub}).
+ * {@code bblp} and the printer's access code) in front of one connection to the printer's broker,
+ * kept by an {@link UpstreamLifecycle}. The server, its clients and the printer connection share
+ * one event loop ({@link Hub}). Reports its state and clients to the status board.
  */
 public final class MqttRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttRelay.class);
@@ -32,43 +37,48 @@ public final class MqttRelay implements AutoCloseable {
     /** Largest packet a client may send: a command of {@link MqttRelaySettings#MAX_COMMAND_BYTES} and its topic. */
     static final int MAX_PACKET_BYTES = MqttRelaySettings.MAX_COMMAND_BYTES + 1024;
 
-    /** What others see of the relay. */
-    public record Status(boolean printerConnected, int clients) {
-    }
-
+    private final ProxyContext context;
     private final MqttRelaySettings settings;
-    private final SslContext serverTls;
-    private final AuthThrottle throttle;
+    private final EventLoop loop;
     private final Hub hub;
-    private final Upstream upstream;
-    private final Consumer<Status> listener;
-    private volatile Status status = new Status(false, 0);
+    private final UpstreamLifecycle upstream;
+    private UpstreamState upstreamState = UpstreamState.CONNECTING; // on the loop
+    private volatile RelayStatus status = RelayStatus.STARTING;
     private Channel server;
 
-    /**
-     * @param loop      the event loop of the server, its clients and the printer connection
-     * @param serverTls the proxy's TLS server context
-     * @param clientTls the TLS client context every printer connection uses
-     * @param throttle  the login throttle shared with the camera servers
-     * @param listener  told (on the loop, must not block) when the printer comes or goes or the client count changes
-     */
-    public MqttRelay(MqttRelaySettings settings, EventLoop loop, SslContext serverTls, SslContext clientTls, AuthThrottle throttle,
-            Consumer<Status> listener) {
+    /** @param timings the printer connection's ({@link UpstreamTimings#MQTT}) */
+    public MqttRelay(ProxyContext context, MqttRelaySettings settings, UpstreamTimings timings) {
+        this.context = context;
         this.settings = settings;
-        this.serverTls = serverTls;
-        this.throttle = throttle;
-        this.listener = listener;
-        this.hub = new Hub(loop, settings.serial(), settings.maxClients(), settings.cameraPort(), settings.timings().pushall().toNanos(),
+        this.loop = context.group().next();
+        this.hub = new Hub(loop, settings.serial(), settings.maxClients(), settings.cameraPort(), settings.pushall().toNanos(),
                 System::nanoTime, this::changed);
-        this.upstream = new Upstream(settings, clientTls, hub);
+        Upstream protocol = new Upstream(context.printer().host(), settings.printerPort(), context.printer().accessCode(), hub);
+        this.upstream = new UpstreamLifecycle("printer MQTT", protocol, context.tls().client(), timings, loop,
+                new UpstreamLifecycle.Observer() {
+                    @Override
+                    public void state(UpstreamState state) {
+                        upstreamState = state;
+                        changed();
+                    }
+
+                    @Override
+                    public void error(String error) {
+                        // logged by the lifecycle; the status board's error is the camera's
+                    }
+                });
+        context.status().relay(status);
     }
 
-    /** Binds the relay port (a port that cannot be bound is thrown here) and starts connecting to the printer. */
+    /** Starts connecting to the printer and binds the relay port (a port that cannot be bound is thrown here). */
     public void start() {
-        byte[] code = ClientSession.codeBytes(settings.accessCode());
-        long loginMillis = settings.timings().login().toMillis();
+        upstream.start();
+        byte[] code = ClientSession.codeBytes(context.printer().accessCode().reveal());
+        AuthThrottle throttle = context.authThrottle();
+        long loginMillis = settings.login().toMillis();
+        SslContext serverTls = context.tls().server();
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(hub.loop(), hub.loop())
+                .group(loop, loop)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -76,19 +86,17 @@ public final class MqttRelay implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        InetAddress address = ch.remoteAddress().getAddress();
                         SslHandler tls = serverTls.newHandler(ch.alloc());
                         tls.setHandshakeTimeoutMillis(loginMillis);
                         ch.pipeline().addLast("tls", tls)
                                 .addLast("decoder", new MqttDecoder(MAX_PACKET_BYTES))
                                 .addLast("encoder", MqttEncoder.INSTANCE)
-                                .addLast("session", new ClientSession(hub, code, throttle, address, loginMillis));
+                                .addLast("session", new ClientSession(hub, code, throttle, ch.remoteAddress().getAddress(), loginMillis));
                     }
                 });
         server = bootstrap.bind(settings.bindAddress(), settings.port()).syncUninterruptibly().channel();
-        LOG.info("MQTT relay listening on {}:{} (TLS), printer MQTT at {}:{}", settings.bindAddress(), port(),
-                settings.printerHost(), settings.printerPort());
-        upstream.start();
+        LOG.info("MQTT relay listening on {} (TLS, {}), printer MQTT at {}", HostPort.of(settings.bindAddress(), port()),
+                context.tls().provider(), HostPort.of(context.printer().host(), settings.printerPort()));
     }
 
     /** The port clients connect to (the bound one, useful when configured as 0). */
@@ -96,20 +104,21 @@ public final class MqttRelay implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    public Status status() {
+    /** The printer connection's state and the clients, as last reported to the status board. */
+    public RelayStatus status() {
         return status;
     }
 
-    /** Drops the printer connection and connects again. Clients stay. */
+    /** Drops the printer connection and connects again at once. Clients stay. */
     public void reconnect() {
         upstream.reconnect();
     }
 
     private void changed() {
-        Status now = new Status(hub.printerUp(), hub.clients());
+        RelayStatus now = new RelayStatus(upstreamState, hub.clients());
         if (!now.equals(status)) {
             status = now;
-            listener.accept(now);
+            context.status().relay(now);
         }
     }
 
@@ -119,8 +128,8 @@ public final class MqttRelay implements AutoCloseable {
         if (server != null) {
             server.close().awaitUninterruptibly(300);
         }
-        if (!hub.loop().isShuttingDown()) {
-            hub.loop().submit(hub::closeAll).awaitUninterruptibly(300);
+        if (!loop.isShuttingDown()) {
+            loop.submit(hub::closeAll).awaitUninterruptibly(300);
         }
         upstream.close();
     }

@@ -1,14 +1,20 @@
 package com.pandaproxy.mqtt;
 
+import com.pandaproxy.net.Errors;
+import com.pandaproxy.net.Secret;
+import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.printer.UpstreamLifecycle;
+import com.pandaproxy.printer.UpstreamLifecycle.Connection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -21,10 +27,12 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -32,46 +40,46 @@ import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * The relay's MQTT client side on one connection to the printer: after TLS it logs in as {@code bblp}
+ * The relay's MQTT client on one connection to the printer: after TLS it logs in as {@code bblp}
  * with the access code, subscribes to the report topic, and once the serial number is known asks
- * for {@code get_version} and {@code pushall}. Reports go to the {@link Listener}; commands come in
- * through {@link #send}. PINGREQ when the connection has been quiet (an {@code IdleStateHandler}
- * before this handler reports it). Everything happens on the channel's event loop.
+ * for {@code get_version} and {@code pushall} and tells the {@link Hub} it is up. Reports go to the
+ * hub (each one a sign of life for the watchdog); commands come in through {@link #send}. PINGREQ
+ * when it has sent nothing for a while. On the lifecycle's event loop.
  *
  * <p>The serial number is the configured one, else the CN of the printer's certificate (BambuLab
  * printers put their serial there), else learned from the topic of the first report
  * ({@code device/+/report} is subscribed then).
  */
-final class PrinterLink extends ChannelInboundHandlerAdapter {
+final class PrinterLink extends ChannelInboundHandlerAdapter implements UpstreamLifecycle.Session {
+    /** Largest packet taken from the printer (a full report is 5–20 KB). */
+    static final int MAX_REPORT_BYTES = 1024 * 1024;
+    /** The relay's keep-alive towards the printer; a PINGREQ goes after half of it without a packet sent. */
+    static final int KEEP_ALIVE_SECONDS = 60;
     /** What the printer's CN must look like to be taken as its serial number. */
     private static final String SERIAL_PATTERN = "[A-Za-z0-9]{6,64}";
-    private static final String USER = "bblp";
 
-    /** What the link tells its owner; called on the channel's event loop. */
-    interface Listener {
-        /** Logged in and subscribed, serial known: commands may be sent now. */
-        void up(PrinterLink link);
-
-        /** A report from the printer. The payload is the listener's to read, not to keep (released after the call). */
-        void report(String topic, ByteBuf payload);
-
-        /** The printer refused the login; {@code badCode}: because of the user name or access code. */
-        void refused(String reason, boolean badCode);
-    }
-
-    private final String accessCode;
-    private final Listener listener;
+    private final Connection c;
+    private final Secret accessCode;
+    private final Hub hub;
+    private final Channel channel;
     private String serial;
-    private Channel channel;
     private boolean up;
+    private boolean nudged;
     private int nextPacketId = 1;
     private long nextSequenceId = 1_000_000_000L + ThreadLocalRandom.current().nextInt(1_000_000);
 
-    /** @param serial the configured serial number, or null */
-    PrinterLink(String accessCode, String serial, Listener listener) {
+    PrinterLink(Connection c, Secret accessCode, Hub hub) {
+        this.c = c;
         this.accessCode = accessCode;
-        this.serial = serial;
-        this.listener = listener;
+        this.hub = hub;
+        this.serial = hub.serial();
+        this.channel = c.channel();
+        c.watch(); // TLS, the login and the subscription within the watchdog time, then a report in each
+        channel.pipeline()
+                .addLast("ping", new IdleStateHandler(0, KEEP_ALIVE_SECONDS / 2, 0))
+                .addLast("decoder", new MqttDecoder(MAX_REPORT_BYTES))
+                .addLast("encoder", MqttEncoder.INSTANCE)
+                .addLast("link", this);
     }
 
     /** The printer's serial number, once known. */
@@ -81,12 +89,7 @@ final class PrinterLink extends ChannelInboundHandlerAdapter {
 
     /** Whether commands may be sent. */
     boolean up() {
-        return up && channel != null && channel.isActive();
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
+        return up && !c.over() && channel.isActive();
     }
 
     @Override
@@ -99,11 +102,11 @@ final class PrinterLink extends ChannelInboundHandlerAdapter {
                     .protocolVersion(MqttVersion.MQTT_3_1_1)
                     .clientId("pandaproxy-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16))
                     .cleanSession(true)
-                    .keepAlive(60)
+                    .keepAlive(KEEP_ALIVE_SECONDS)
                     .hasUser(true)
-                    .username(USER)
+                    .username(Bambu.USER)
                     .hasPassword(true)
-                    .password(accessCode.getBytes(StandardCharsets.UTF_8))
+                    .password(accessCode.reveal().getBytes(StandardCharsets.UTF_8))
                     .build());
         } else if (evt instanceof IdleStateEvent) {
             ctx.writeAndFlush(MqttMessage.PINGREQ);
@@ -115,8 +118,12 @@ final class PrinterLink extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             MqttMessage message = (MqttMessage) msg;
+            if (c.over()) {
+                return;
+            }
             if (message.decoderResult().isFailure()) {
-                throw new IllegalStateException("malformed packet from the printer: " + message.decoderResult().cause().getMessage());
+                c.fail("sent a malformed packet (" + Errors.describe(message.decoderResult().cause()) + ")");
+                return;
             }
             MqttMessageType type = message.fixedHeader().messageType();
             switch (type) {
@@ -127,7 +134,7 @@ final class PrinterLink extends ChannelInboundHandlerAdapter {
                 case PUBACK, PUBCOMP, PINGRESP, UNSUBACK -> {
                     // nothing to do: commands are not sent again, pings only keep the connection busy
                 }
-                default -> throw new IllegalStateException("unexpected " + type + " from the printer");
+                default -> c.fail("sent an unexpected " + type);
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -136,45 +143,47 @@ final class PrinterLink extends ChannelInboundHandlerAdapter {
 
     private void connAck(ChannelHandlerContext ctx, MqttConnAckMessage ack) {
         MqttConnectReturnCode code = ack.variableHeader().connectReturnCode();
-        if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
-            boolean badCode = code == MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
-                    || code == MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
-            listener.refused(badCode ? "the printer refused the access code" : "the printer refused the connection (" + code + ")", badCode);
-            ctx.close();
-            return;
+        if (code == MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
+                || code == MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED) {
+            c.rejected("refused the access code");
+        } else if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+            c.fail("refused the connection (" + code.name().toLowerCase(Locale.ROOT).replace("connection_refused_", "").replace('_', ' ') + ")");
+        } else {
+            String filter = Topics.report(serial == null ? "+" : serial);
+            ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(packetId()).addSubscription(MqttQoS.AT_MOST_ONCE, filter).build());
         }
-        String filter = "device/" + (serial == null ? "+" : serial) + "/report";
-        ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(packetId()).addSubscription(MqttQoS.AT_MOST_ONCE, filter).build());
     }
 
     private void subAck(MqttSubAckMessage ack) {
         if (ack.payload().reasonCodes().isEmpty() || ack.payload().reasonCodes().get(0) >= 0x80) {
-            throw new IllegalStateException("the printer refused the report subscription");
-        }
-        if (serial != null) {
+            c.fail("refused the subscription to its reports");
+        } else if (serial != null) {
             becomeUp();
         }
     }
 
     private void publish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
         String topic = publish.variableHeader().topicName();
-        if (serial == null) {
-            serial = Topics.serialOfReport(topic);
-        }
         if (publish.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
             ctx.writeAndFlush(Acks.of(MqttMessageType.PUBACK, publish.variableHeader().packetId()));
         } else if (publish.fixedHeader().qosLevel() == MqttQoS.EXACTLY_ONCE) {
             ctx.writeAndFlush(Acks.of(MqttMessageType.PUBREC, publish.variableHeader().packetId()));
         }
+        if (serial == null) {
+            serial = Topics.serialOfReport(topic);
+        }
         if (!up && serial != null) {
             becomeUp();
         }
-        listener.report(topic, publish.payload());
+        nudged = false;
+        c.alive();
+        hub.report(topic, publish.payload());
     }
 
     private void becomeUp() {
         up = true;
-        listener.up(this);
+        c.alive(); // logged in and subscribed: the relay is connected to the printer
+        hub.printerUp(this);
         getVersion();
         pushall();
     }
@@ -183,7 +192,7 @@ final class PrinterLink extends ChannelInboundHandlerAdapter {
     ChannelFuture send(MqttQoS qos, ByteBuf payload) {
         if (!up()) {
             payload.release();
-            return channel == null ? null : channel.newFailedFuture(new IllegalStateException("printer not connected"));
+            return channel.newFailedFuture(new IllegalStateException("printer not connected"));
         }
         int id = qos == MqttQoS.AT_MOST_ONCE ? 0 : packetId();
         // not MqttMessageBuilders.publish(): it copies the payload and leaves the original unreleased
@@ -202,23 +211,39 @@ final class PrinterLink extends ChannelInboundHandlerAdapter {
     }
 
     private void request(String json) {
-        send(MqttQoS.AT_MOST_ONCE, Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8)))
-                .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-    }
-
-    /** Says goodbye (DISCONNECT) and closes. */
-    ChannelFuture leave() {
-        up = false;
-        if (channel.isActive()) {
-            channel.writeAndFlush(MqttMessage.DISCONNECT);
-        }
-        return channel.close();
+        send(MqttQoS.AT_MOST_ONCE, Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        c.fail("failed: " + Errors.describe(cause));
+    }
+
+    /** Goodbye: DISCONNECT, then TLS's close_notify and our half of TCP. */
+    @Override
+    public void leave() {
+        channel.writeAndFlush(MqttMessage.DISCONNECT);
+        c.closeTls();
+    }
+
+    /** Silent for the watchdog time: not logged in yet is a failure; else the printer is asked for something, once. */
+    @Override
+    public String silent() {
+        if (!up) {
+            return "did not finish the login and subscription";
+        }
+        if (!nudged) {
+            nudged = true;
+            hub.nudge();
+            return null;
+        }
+        return "sent no report, even when asked,";
+    }
+
+    @Override
+    public void ended() {
         up = false;
-        ctx.fireChannelInactive();
+        hub.printerDown(this);
     }
 
     private int packetId() {

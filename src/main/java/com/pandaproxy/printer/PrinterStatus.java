@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param reconnects    upstream connections made after the first one
  * @param lastError     last upstream error, never containing a secret, or null
  * @param badFrames     frames from the printer dropped because they were malformed (e.g. not a JPEG)
+ * @param relay         the MQTT relay's connection to the printer and its clients, or null when it is off
  */
 public record PrinterStatus(
         CameraType cameraType,
@@ -24,12 +25,27 @@ public record PrinterStatus(
         Instant lastFrame,
         long reconnects,
         String lastError,
-        long badFrames) {
+        long badFrames,
+        RelayStatus relay) {
+
+    /**
+     * The MQTT relay's part.
+     *
+     * @param upstreamState state of its one connection to the printer's MQTT
+     * @param clients       its connected, authenticated clients
+     */
+    public record RelayStatus(UpstreamState upstreamState, int clients) {
+        public static final RelayStatus STARTING = new RelayStatus(UpstreamState.CONNECTING, 0);
+
+        public boolean connected() {
+            return upstreamState == UpstreamState.STREAMING;
+        }
+    }
 
     /** A status without dropped frames (the form before the count existed). */
     public PrinterStatus(CameraType cameraType, UpstreamState upstreamState, int clients, double frameRate, long bitrate,
             Instant lastFrame, long reconnects, String lastError) {
-        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, 0);
+        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, 0, null);
     }
 
     public static PrinterStatus initial(CameraType type) {

@@ -5,6 +5,13 @@ import com.pandaproxy.app.SmallHeap;
 import com.pandaproxy.mqtt.MqttRelay;
 import com.pandaproxy.mqtt.MqttRelaySettings;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
+import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
+import com.pandaproxy.printer.ProxyContext;
+import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.UpstreamTimings;
 import com.pandaproxy.sim.MqttPrinterSimulator;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
@@ -134,10 +141,11 @@ public final class MqttRelayBenchmark {
     /** Child mode: the relay in front of the printer at {@code printerPort}; prints its port, runs until stdin closes. */
     private static void runRelay(int printerPort) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        Tls tls = new Tls(ServerCertificate.loadOrCreate(DIR, "127.0.0.1"), Tls.defaultProvider());
-        MqttRelaySettings settings = new MqttRelaySettings("127.0.0.1", 0, "127.0.0.1", printerPort, CODE, null, 500, 0,
-                MqttRelaySettings.Timings.DEFAULT);
-        MqttRelay relay = new MqttRelay(settings, group.next(), tls.server(), tls.client(), new AuthThrottle(), s -> { });
+        ProxyContext context = new ProxyContext(new PrinterAddress("127.0.0.1", Bambu.CHAMBER_PORT, Bambu.RTSP_PORT, new Secret(CODE)),
+                new Tls(ServerCertificate.loadOrCreate(DIR, "127.0.0.1"), Tls.defaultProvider()), group,
+                new StatusBoard(CameraType.UNKNOWN), new AuthThrottle());
+        MqttRelay relay = new MqttRelay(context, new MqttRelaySettings("127.0.0.1", 0, printerPort, null, 500, 0,
+                MqttRelaySettings.LOGIN_LIMIT, MqttRelaySettings.PUSHALL_INTERVAL), UpstreamTimings.MQTT);
         relay.start();
         SmallHeap.apply();
         System.out.println("PORT " + relay.port());

@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
+import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
+import com.pandaproxy.printer.ProxyContext;
+import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.UpstreamTimings;
 import com.pandaproxy.sim.MqttPrinterSimulator;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.Closer;
@@ -63,12 +70,12 @@ class MqttRelayInteropTest {
         Files.writeString(cafile, "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(identity.certificate().getEncoded())
                 + "\n-----END CERTIFICATE-----\n");
-        Tls tls = new Tls(identity, Tls.defaultProvider());
-        MqttRelaySettings settings = new MqttRelaySettings("127.0.0.1", 0, "127.0.0.1", sim.port(), CODE, null, 64, 0,
-                MqttRelaySettings.Timings.DEFAULT);
-        relay = closer.add(new MqttRelay(settings, LOOPS.group().next(), tls.server(), tls.client(), new AuthThrottle(), s -> { }));
+        ProxyContext context = new ProxyContext(new PrinterAddress("127.0.0.1", Bambu.CHAMBER_PORT, Bambu.RTSP_PORT, new Secret(CODE)),
+                new Tls(identity, Tls.defaultProvider()), LOOPS.group(), new StatusBoard(CameraType.UNKNOWN), new AuthThrottle());
+        relay = closer.add(new MqttRelay(context, new MqttRelaySettings("127.0.0.1", 0, sim.port(), null, 64, 0,
+                MqttRelaySettings.LOGIN_LIMIT, MqttRelaySettings.PUSHALL_INTERVAL), UpstreamTimings.MQTT));
         relay.start();
-        Await.until("relay connected to the printer", RUN, () -> relay.status().printerConnected());
+        Await.until("relay connected to the printer", RUN, () -> relay.status().connected());
     }
 
     /** mosquitto_sub or mosquitto_pub over TLS to the relay, trusting the proxy's certificate (its own CA) without a host name check. */

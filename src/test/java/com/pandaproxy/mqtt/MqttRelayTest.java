@@ -9,6 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Secret;
+import com.pandaproxy.printer.Bambu;
+import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterAddress;
+import com.pandaproxy.printer.ProxyContext;
+import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.UpstreamTimings;
 import com.pandaproxy.sim.MqttPrinterSimulator;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.Closer;
@@ -34,9 +41,8 @@ class MqttRelayTest {
     private static final String CODE = "27182818";
     private static final String SERIAL = MqttPrinterSimulator.DEMO_SERIAL;
     private static final Duration WAIT = Duration.ofSeconds(10);
-    /** Short login limit and backoff so the tests need not wait for the real values. */
-    private static final MqttRelaySettings.Timings FAST = new MqttRelaySettings.Timings(Duration.ofMillis(1500),
-            Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofMillis(400));
+    /** Short backoff so the tests need not wait for the real values. */
+    private static final UpstreamTimings FAST = UpstreamTimings.MQTT.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
     private static final MqttPrinterSimulator.Options PRINTER = MqttPrinterSimulator.Options.DEFAULT
             .withMaxClients(1).withTick(Duration.ofMillis(200));
 
@@ -55,19 +61,22 @@ class MqttRelayTest {
         relay = relay(null, 64, 0, FAST);
     }
 
-    private MqttRelay relay(String serial, int maxClients, int cameraPort, MqttRelaySettings.Timings timings) throws Exception {
-        return relay(serial, maxClients, cameraPort, timings, sim);
+    private MqttRelay relay(String serial, int maxClients, int cameraPort, UpstreamTimings timings) throws Exception {
+        return relay(serial, maxClients, cameraPort, timings, MqttRelaySettings.PUSHALL_INTERVAL, sim);
     }
 
-    private MqttRelay relay(String serial, int maxClients, int cameraPort, MqttRelaySettings.Timings timings, MqttPrinterSimulator printer)
-            throws Exception {
+    /** A relay (1.5 s login limit) in front of {@code printer}, connected to it. */
+    private MqttRelay relay(String serial, int maxClients, int cameraPort, UpstreamTimings timings, Duration pushall,
+            MqttPrinterSimulator printer) throws Exception {
         Tls tls = new Tls(ServerCertificate.ephemeral(), Tls.defaultProvider());
-        MqttRelaySettings settings = new MqttRelaySettings("127.0.0.1", 0, "127.0.0.1", printer.port(), CODE, serial, maxClients,
-                cameraPort, timings);
-        MqttRelay r = new MqttRelay(settings, LOOPS.group().next(), tls.server(), tls.client(), new AuthThrottle(), s -> { });
-        closer.add(r);
+        ProxyContext context = new ProxyContext(new PrinterAddress("127.0.0.1", Bambu.CHAMBER_PORT, Bambu.RTSP_PORT, new Secret(CODE)),
+                tls, LOOPS.group(), new StatusBoard(CameraType.UNKNOWN), new AuthThrottle());
+        MqttRelaySettings settings = new MqttRelaySettings("127.0.0.1", 0, printer.port(), serial, maxClients, cameraPort,
+                Duration.ofMillis(1500), pushall);
+        MqttRelay r = closer.add(new MqttRelay(context, settings, timings));
         r.start();
-        Await.until("relay connected to the printer", WAIT, () -> r.status().printerConnected());
+        Await.until("relay connected to the printer", WAIT, () -> r.status().connected());
+        assertEquals(r.status(), context.status().snapshot().relay(), "reported to the status board");
         return r;
     }
 
@@ -177,8 +186,8 @@ class MqttRelayTest {
         a.next(WAIT);
         b.next(WAIT);
         sim.dropClients();
-        Await.until("the relay noticed", WAIT, () -> !relay.status().printerConnected() || sim.logins() == 2);
-        Await.until("the relay reconnected", WAIT, () -> relay.status().printerConnected() && sim.logins() == 2);
+        Await.until("the relay noticed", WAIT, () -> !relay.status().connected() || sim.logins() == 2);
+        Await.until("the relay reconnected", WAIT, () -> relay.status().connected() && sim.logins() == 2);
         // the relay's pushall on the new connection: its answer reaches everyone, then changes resume
         for (RelayClient c : List.of(a, b)) {
             c.await(WAIT, MqttRelayTest::full);
@@ -194,12 +203,12 @@ class MqttRelayTest {
         c.next(WAIT);
         try (StderrCapture log = new StderrCapture()) {
             sim.stop();
-            Await.until("the relay noticed", WAIT, () -> !relay.status().printerConnected());
+            Await.until("the relay noticed", WAIT, () -> !relay.status().connected());
             c.publish(SERIAL, "{\"print\":{\"sequence_id\":\"late-1\",\"command\":\"stop\",\"param\":\"\"}}", 1);
             c.publish(SERIAL, "{\"print\":{\"sequence_id\":\"late-2\",\"command\":\"pause\",\"param\":\"\"}}", 1);
             c.publish(SERIAL, "{\"pushing\":{\"sequence_id\":\"late-3\",\"command\":\"pushall\"}}", 0);
             sim.restart();
-            Await.until("the relay reconnected", WAIT, () -> relay.status().printerConnected());
+            Await.until("the relay reconnected", WAIT, () -> relay.status().connected());
             c.await(WAIT, MqttRelayTest::full);
             assertEquals(0, commandsContaining("late-"), sim.commands().toString());
             long lines = log.text().lines().filter(l -> l.contains("dropped")).count();
@@ -325,7 +334,7 @@ class MqttRelayTest {
 
     @Test
     void atMostMaxClientsAndTheSameClientIdTakesOver() throws Exception {
-        MqttRelay two = relay(null, 2, 0, FAST, closer.add(MqttPrinterSimulator.start(0, CODE, PRINTER)));
+        MqttRelay two = relay(null, 2, 0, FAST, MqttRelaySettings.PUSHALL_INTERVAL, closer.add(MqttPrinterSimulator.start(0, CODE, PRINTER)));
         RelayClient a = closer.add(new RelayClient(two.port(), "same")).connect(CODE, SERIAL);
         RelayClient other = closer.add(new RelayClient(two.port(), "other")).connect(CODE, SERIAL);
         RelayClient third = closer.add(new RelayClient(two.port(), "third"));
@@ -344,7 +353,7 @@ class MqttRelayTest {
     void cameraUrlsInReportsPointAtTheProxy() throws Exception {
         MqttPrinterSimulator x1 = closer.add(MqttPrinterSimulator.start(0, CODE,
                 PRINTER.withRtspUrl("rtsps://192.0.2.10/streaming/live/1")));
-        MqttRelay r = relay(null, 8, 8554, FAST, x1);
+        MqttRelay r = relay(null, 8, 8554, FAST, MqttRelaySettings.PUSHALL_INTERVAL, x1);
         RelayClient c = client(r);
         JsonNode first = c.next(WAIT);
         assertEquals("rtsps://127.0.0.1:8554/streaming/live/1", first.at("/print/ipcam/rtsp_url").asText());
@@ -357,7 +366,7 @@ class MqttRelayTest {
     @Test
     void theSerialComesFromTheFirstReportWhenTheCertificateDoesNotNameIt() throws Exception {
         MqttPrinterSimulator odd = closer.add(MqttPrinterSimulator.start(0, CODE, PRINTER.withCommonName("printer.local")));
-        MqttRelay r = relay(null, 8, 0, FAST, odd);
+        MqttRelay r = relay(null, 8, 0, FAST, MqttRelaySettings.PUSHALL_INTERVAL, odd);
         RelayClient c = client(r);
         assertTrue(full(c.next(WAIT)));
         c.publish(SERIAL, "{\"print\":{\"sequence_id\":\"s-1\",\"command\":\"gcode_line\",\"param\":\"G28\\n\"}}", 1);
@@ -366,10 +375,8 @@ class MqttRelayTest {
 
     @Test
     void aSilentPrinterIsAskedForSomethingThenReconnected() throws Exception {
-        MqttRelaySettings.Timings quick = new MqttRelaySettings.Timings(Duration.ofMillis(1500), Duration.ofSeconds(2),
-                Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMillis(400));
         MqttPrinterSimulator quiet = closer.add(MqttPrinterSimulator.start(0, CODE, PRINTER.withPrinting(false)));
-        relay(null, 8, 0, quick, quiet);
+        relay(null, 8, 0, FAST.withWatchdog(Duration.ofSeconds(2)), Duration.ofSeconds(3), quiet);
         Await.until("the relay's own requests", WAIT, () -> count(quiet, "pushall") == 1 && count(quiet, "get_version") == 1);
         quiet.silent(true);
         // 2 s of silence: the pushall of the connect was less than 3 s ago, so the printer is asked for its version
