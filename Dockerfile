@@ -46,10 +46,11 @@ ENV JAVA_OPTS="-XX:+UseSerialGC -Xms4m -Xmx16m -Xmn2m -Xss256k -XX:MaxDirectMemo
     DATA_DIR=/data
 
 WORKDIR /app
-# 322: RTSP/RTSPS (X1, H2, P2S); 6000: chamber image over TLS (A1, P1). Binding ports
+# 322: RTSP/RTSPS (X1, H2, P2S); 6000: chamber image over TLS (A1, P1); 8883: the printer's MQTT
+# relayed (SERVICES=camera,mqtt). Binding ports
 # below 1024 works: the container runs as root, and plain Docker also sets
 # net.ipv4.ip_unprivileged_port_start=0 in containers.
-EXPOSE 322 6000
+EXPOSE 322 6000 8883
 
 # Healthy when the proxy completes a TLS handshake on 6000 or 322 (com.pandaproxy.app.HealthCheck):
 # a short-lived, tiny JVM, once a minute.

@@ -3,6 +3,8 @@ package com.pandaproxy.app;
 import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.chamber.ChamberProxy;
 import com.pandaproxy.ha.HomeAssistantBridge;
+import com.pandaproxy.mqtt.MqttRelay;
+import com.pandaproxy.mqtt.MqttRelaySettings;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.net.Version;
 import com.pandaproxy.printer.Bambu;
@@ -13,10 +15,12 @@ import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.printer.UpstreamTimings;
 import com.pandaproxy.rtsp.RtspProbe;
 import com.pandaproxy.rtsp.RtspProxy;
 import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.sim.MqttPrinterSimulator;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.sim.SimulatedPrinter;
 import com.pandaproxy.tls.ServerCertificate;
@@ -32,20 +36,25 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires one running program: demo simulator (if any), TLS, event loops, the printer (detection and its proxy). */
+/** Wires one running program: demo simulators (if any), TLS, event loops, the printer (detection and its camera proxy), the MQTT relay. */
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private final EventLoopGroup group;
     private final SimulatedPrinter simulator;
+    private final MqttPrinterSimulator mqttSimulator; // the demo's printer MQTT, or null
     private final Printer printer;
+    private final MqttRelay relay; // null when --services leaves out mqtt
     private final StatusBoard status;
     private HomeAssistantBridge mqtt; // null when MQTT is off
 
-    private Application(EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status) {
+    private Application(EventLoopGroup group, SimulatedPrinter simulator, MqttPrinterSimulator mqttSimulator, Printer printer,
+            MqttRelay relay, StatusBoard status) {
         this.group = group;
         this.simulator = simulator;
+        this.mqttSimulator = mqttSimulator;
         this.printer = printer;
+        this.relay = relay;
         this.status = status;
     }
 
@@ -60,6 +69,17 @@ public final class Application implements AutoCloseable {
             printerAddress = new PrinterAddress("127.0.0.1", rtsp ? config.printerChamberPort() : simulator.port(),
                     rtsp ? simulator.port() : config.printerRtspPort(), config.accessCode());
             LOG.info("Demo: simulated {} printer on 127.0.0.1:{}", config.demo(), simulator.port());
+        }
+        MqttPrinterSimulator mqttSimulator = null;
+        int printerMqttPort = config.printerMqttPort();
+        if (config.demo() != null && config.serves(Service.MQTT)) {
+            // an X1 names its RTSPS stream in its reports (the relay points it at the proxy); a P1 says "disable"
+            String rtspUrl = config.demo().equals("rtsp") ? "rtsps://127.0.0.1:" + simulator.port() + Bambu.STREAM_PATH : "disable";
+            MqttPrinterSimulator.Options options = MqttPrinterSimulator.Options.DEFAULT.withRtspUrl(rtspUrl);
+            mqttSimulator = MqttPrinterSimulator.start(0, config.accessCode().reveal(),
+                    config.serial() == null ? options : options.withSerial(config.serial()));
+            printerMqttPort = mqttSimulator.port();
+            LOG.info("Demo: simulated printer MQTT on 127.0.0.1:{} (a P1 printing)", printerMqttPort);
         }
         // loading the native TLS engine and reading (or making) the certificate take a few hundred
         // ms each: both run in parallel, and the printer is contacted before the certificate is ready
@@ -83,14 +103,31 @@ public final class Application implements AutoCloseable {
         Printer printer = new Printer(context, detection, (type, connection) -> type == CameraType.RTSP
                 ? new RtspProxy(context, rtsp)
                 : new ChamberProxy(context, chamber, UpstreamTimings.CHAMBER, connection), Printer.Settings.DEFAULT);
+        MqttRelay relay = null;
         try {
-            printer.start();
+            if (config.serves(Service.CAMERA)) {
+                printer.start();
+            } else {
+                status.state(UpstreamState.STOPPED); // no camera served: nothing to connect to
+            }
             tls.server(); // a certificate that cannot be read stops the start
+            if (config.serves(Service.MQTT)) {
+                relay = new MqttRelay(context, new MqttRelaySettings(config.bindAddress(), config.mqttRelayPort(), printerMqttPort,
+                        config.serial(), config.maxClients(), config.serves(Service.CAMERA) ? config.rtspPort() : 0,
+                        MqttRelaySettings.LOGIN_LIMIT, MqttRelaySettings.PUSHALL_INTERVAL), UpstreamTimings.MQTT);
+                relay.start();
+            }
         } catch (Exception e) {
+            if (relay != null) {
+                relay.close();
+            }
             printer.close();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (simulator != null) {
                 simulator.close();
+            }
+            if (mqttSimulator != null) {
+                mqttSimulator.close();
             }
             throw e;
         }
@@ -103,7 +140,14 @@ public final class Application implements AutoCloseable {
         } else if (config.demo() != null) {
             logDemoUrls(config, config.rtspPort());
         }
-        Application app = new Application(group, simulator, printer, status);
+        if (config.demo() != null && relay != null) {
+            String code = config.accessCode().reveal().equals(SimulatedPrinter.DEMO_ACCESS_CODE)
+                    ? SimulatedPrinter.DEMO_ACCESS_CODE : "<access code>";
+            LOG.info("Demo: watch the printer's reports through the MQTT relay with");
+            LOG.info("  mosquitto_sub -h 127.0.0.1 -p {} --cafile {} --insecure -u {} -P {} -t 'device/+/report'", relay.port(),
+                    config.dataDir().resolve(ServerCertificate.CERT_FILE), Bambu.USER, code);
+        }
+        Application app = new Application(group, simulator, mqttSimulator, printer, relay, status);
         if (config.mqtt() != null) {
             app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), printer);
             app.mqtt.start(); // returns at once; broker trouble is logged and retried
@@ -127,6 +171,11 @@ public final class Application implements AutoCloseable {
         return status;
     }
 
+    /** The MQTT relay, or null when --services leaves it out. */
+    public MqttRelay relay() {
+        return relay;
+    }
+
     /** The printer's status and commands, for the MQTT bridge. */
     public PrinterControl printer() {
         return printer;
@@ -139,9 +188,15 @@ public final class Application implements AutoCloseable {
         if (mqtt != null) {
             mqtt.close(); // first, so "offline" goes out while the rest is still up
         }
+        if (relay != null) {
+            relay.close();
+        }
         printer.close();
         if (simulator != null) {
             simulator.close();
+        }
+        if (mqttSimulator != null) {
+            mqttSimulator.close();
         }
         group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(1500);
         LOG.info("Stopped");

@@ -4,13 +4,18 @@ import com.pandaproxy.ha.MqttSettings;
 import com.pandaproxy.net.Secret;
 import com.pandaproxy.printer.Bambu;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The whole configuration, immutable and validated at start ({@link Cli#toConfig()}); made with
  * {@link #builder()}.
  *
- * @param demo null, or "chamber"/"rtsp": run against the built-in simulated printer
- * @param mqtt Home Assistant MQTT settings, or null when MQTT is off
+ * @param demo            null, or "chamber"/"rtsp": run against the built-in simulated printer
+ * @param mqtt            Home Assistant MQTT settings, or null when MQTT is off
+ * @param services        what the proxy serves: the camera, the printer's MQTT (the relay), or both
+ * @param mqttRelayPort   the relay's port
+ * @param printerMqttPort the printer's MQTT port
  */
 public record Config(
         String printerIp,
@@ -25,7 +30,18 @@ public record Config(
         Path dataDir,
         int maxClients,
         String demo,
-        MqttSettings mqtt) {
+        MqttSettings mqtt,
+        Set<Service> services,
+        int mqttRelayPort,
+        int printerMqttPort) {
+
+    public Config {
+        services = Set.copyOf(services);
+    }
+
+    public boolean serves(Service service) {
+        return services.contains(service);
+    }
 
     /** A configuration with the command line's defaults, to be given at least the printer. */
     public static Builder builder() {
@@ -47,6 +63,9 @@ public record Config(
         private int maxClients = 64;
         private String demo;
         private MqttSettings mqtt;
+        private Set<Service> services = EnumSet.of(Service.CAMERA);
+        private int mqttRelayPort = Bambu.MQTT_PORT;
+        private int printerMqttPort = Bambu.MQTT_PORT;
 
         /** The printer's address and LAN access code. */
         public Builder printer(String ip, String code) {
@@ -100,9 +119,21 @@ public record Config(
             return this;
         }
 
+        public Builder services(Set<Service> value) {
+            services = value;
+            return this;
+        }
+
+        /** The relay's port (0: any free one) and the printer's MQTT port. */
+        public Builder mqttPorts(int relay, int printer) {
+            mqttRelayPort = relay;
+            printerMqttPort = printer;
+            return this;
+        }
+
         public Config build() {
             return new Config(printerIp, accessCode, serial, bindAddress, camera, chamberPort, printerChamberPort,
-                    rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt);
+                    rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt, services, mqttRelayPort, printerMqttPort);
         }
     }
 }

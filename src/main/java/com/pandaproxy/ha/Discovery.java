@@ -30,10 +30,11 @@ public final class Discovery {
     }
 
     /**
-     * All configs. The camera entity exists only for chamber-image printers with snapshots on;
-     * otherwise its config is sent empty so an earlier one is removed.
+     * All configs. The camera entity exists only for chamber-image printers with snapshots on, the
+     * MQTT relay's entities only with the relay ({@code relay}); otherwise their configs are sent
+     * empty so earlier ones are removed.
      */
-    public List<Message> configs(CameraType type, boolean snapshots) {
+    public List<Message> configs(CameraType type, boolean snapshots, boolean relay) {
         List<Message> out = new ArrayList<>();
 
         ObjectNode cameraType = entity("camera_type", "Camera type");
@@ -97,6 +98,24 @@ public final class Discovery {
         upstream.put("json_attributes_topic", topics.upstreamAttributes());
         upstream.put("icon", "mdi:lan-connect");
         out.add(message("sensor", "upstream_state", upstream));
+
+        if (relay) {
+            ObjectNode printerMqtt = entity("printer_mqtt", "Printer MQTT");
+            printerMqtt.put("state_topic", topics.state("printer_mqtt"));
+            printerMqtt.put("device_class", "connectivity");
+            printerMqtt.put("payload_on", States.ON);
+            printerMqtt.put("payload_off", States.OFF);
+            out.add(message("binary_sensor", "printer_mqtt", printerMqtt));
+
+            ObjectNode mqttClients = entity("mqtt_clients", "MQTT clients");
+            mqttClients.put("state_topic", topics.state("mqtt_clients"));
+            mqttClients.put("state_class", "measurement");
+            mqttClients.put("icon", "mdi:lan");
+            out.add(message("sensor", "mqtt_clients", mqttClients));
+        } else {
+            out.add(new Message(topics.discovery("binary_sensor", "printer_mqtt"), new byte[0]));
+            out.add(new Message(topics.discovery("sensor", "mqtt_clients"), new byte[0]));
+        }
 
         if (type == CameraType.CHAMBER && snapshots) {
             ObjectNode chamber = entity("chamber", "Chamber");

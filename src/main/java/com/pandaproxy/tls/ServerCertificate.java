@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerCertificate {
     private static final Logger LOG = LoggerFactory.getLogger(ServerCertificate.class);
-    static final String CERT_FILE = "pandaproxy-cert.pem";
+    /** The certificate file in the data dir: what clients may be told to trust. */
+    public static final String CERT_FILE = "pandaproxy-cert.pem";
     static final String KEY_FILE = "pandaproxy-key.pem";
 
     private final X509Certificate certificate;

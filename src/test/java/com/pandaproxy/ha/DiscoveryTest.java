@@ -38,8 +38,8 @@ class DiscoveryTest {
 
     @Test
     void everyConfigIsJsonWithUniqueIdDeviceAvailabilityAndATopic() throws Exception {
-        List<Discovery.Message> configs = discovery.configs(CameraType.CHAMBER, true);
-        assertEquals(11, configs.size());
+        List<Discovery.Message> configs = discovery.configs(CameraType.CHAMBER, true, true);
+        assertEquals(13, configs.size());
         Set<String> uniqueIds = new HashSet<>();
         for (Discovery.Message m : configs) {
             JsonNode c = JSON.readTree(m.payload());
@@ -66,7 +66,7 @@ class DiscoveryTest {
     @Test
     void entitiesCarryTheirClassesAndCategories() throws Exception {
         Map<String, JsonNode> byTopic = new java.util.HashMap<>();
-        for (Discovery.Message m : discovery.configs(CameraType.CHAMBER, true)) {
+        for (Discovery.Message m : discovery.configs(CameraType.CHAMBER, true, true)) {
             byTopic.put(m.topic(), JSON.readTree(m.payload()));
         }
         JsonNode type = byTopic.get(topics.discovery("sensor", "camera_type"));
@@ -83,12 +83,29 @@ class DiscoveryTest {
         }
         assertEquals("timestamp", byTopic.get(topics.discovery("sensor", "last_frame")).path("device_class").asText());
         assertEquals("Chamber", byTopic.get(topics.discovery("camera", "chamber")).path("name").asText());
+        JsonNode printerMqtt = byTopic.get(topics.discovery("binary_sensor", "printer_mqtt"));
+        assertEquals("Printer MQTT", printerMqtt.path("name").asText());
+        assertEquals("connectivity", printerMqtt.path("device_class").asText());
+        JsonNode mqttClients = byTopic.get(topics.discovery("sensor", "mqtt_clients"));
+        assertEquals("MQTT clients", mqttClients.path("name").asText());
+        assertEquals("measurement", mqttClients.path("state_class").asText());
+    }
+
+    @Test
+    void relayEntitiesOnlyWithTheRelay() {
+        Map<String, Integer> sizes = new java.util.HashMap<>();
+        for (Discovery.Message m : discovery.configs(CameraType.CHAMBER, true, false)) {
+            sizes.put(m.topic(), m.payload().length);
+        }
+        assertEquals(0, sizes.get(topics.discovery("binary_sensor", "printer_mqtt")), "empty retained config removes the entity");
+        assertEquals(0, sizes.get(topics.discovery("sensor", "mqtt_clients")));
+        assertTrue(sizes.get(topics.discovery("sensor", "clients")) > 0);
     }
 
     @Test
     void cameraEntityOnlyForChamberPrintersWithSnapshots() {
-        for (var c : List.of(discovery.configs(CameraType.RTSP, true), discovery.configs(CameraType.UNKNOWN, true),
-                discovery.configs(CameraType.CHAMBER, false))) {
+        for (var c : List.of(discovery.configs(CameraType.RTSP, true, true), discovery.configs(CameraType.UNKNOWN, true, false),
+                discovery.configs(CameraType.CHAMBER, false, true))) {
             Discovery.Message camera = c.get(c.size() - 1);
             assertEquals(topics.discovery("camera", "chamber"), camera.topic());
             assertEquals(0, camera.payload().length, "empty retained config removes the entity");
@@ -114,6 +131,15 @@ class DiscoveryTest {
         assertEquals("None", initial.get("last_frame"));
         assertEquals("detecting", initial.get("upstream_state"));
         assertTrue(JSON.readTree(initial.get("upstream_attributes")).path("last_error").isNull());
+        assertFalse(initial.containsKey("printer_mqtt"), "no relay, no relay states");
+
+        PrinterStatus withRelay = new PrinterStatus(CameraType.CHAMBER, UpstreamState.STREAMING, 1, 2, 0, null, 0, null, 0,
+                new PrinterStatus.RelayStatus(UpstreamState.STREAMING, 5));
+        assertEquals("ON", States.of(withRelay).get("printer_mqtt"));
+        assertEquals("5", States.of(withRelay).get("mqtt_clients"));
+        PrinterStatus relayAway = new PrinterStatus(CameraType.CHAMBER, UpstreamState.STREAMING, 1, 2, 0, null, 0, null, 0,
+                new PrinterStatus.RelayStatus(UpstreamState.BACKING_OFF, 2));
+        assertEquals("OFF", States.of(relayAway).get("printer_mqtt"));
     }
 
     @Test

@@ -21,14 +21,14 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Assertions;
 
 /** A Java MQTT client (Eclipse Paho) of the relay, over TLS trusting the proxy's certificate, as tools do. */
-final class RelayClient implements AutoCloseable {
+public final class RelayClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final MqttClient client;
     final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     volatile Throwable lost;
 
-    RelayClient(int port, String id) throws MqttException {
+    public RelayClient(int port, String id) throws MqttException {
         client = new MqttClient("ssl://127.0.0.1:" + port, id, new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
@@ -68,7 +68,7 @@ final class RelayClient implements AutoCloseable {
     }
 
     /** Connects as bblp with {@code code} and subscribes to the printer's reports. */
-    RelayClient connect(String code, String serial) throws MqttException {
+    public RelayClient connect(String code, String serial) throws MqttException {
         client.connect(options("bblp", code));
         client.subscribe("device/" + serial + "/report", 0);
         return this;
@@ -81,7 +81,7 @@ final class RelayClient implements AutoCloseable {
     }
 
     /** The next report, failing after {@code timeout}. */
-    JsonNode next(Duration timeout) throws InterruptedException {
+    public JsonNode next(Duration timeout) throws InterruptedException {
         JsonNode report = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (report == null) {
             Assertions.fail("no report within " + timeout.toMillis() + " ms" + (lost == null ? "" : " (connection lost: " + lost + ")"));
@@ -90,7 +90,7 @@ final class RelayClient implements AutoCloseable {
     }
 
     /** Skips reports until one matches, failing after {@code timeout}. */
-    JsonNode await(Duration timeout, Predicate<JsonNode> wanted) throws InterruptedException {
+    public JsonNode await(Duration timeout, Predicate<JsonNode> wanted) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
