@@ -4,22 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pandaproxy.tls.ServerCertificate;
-import com.pandaproxy.tls.Tls;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -35,13 +30,10 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
@@ -55,7 +47,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,16 +119,15 @@ public final class MqttPrinterSimulator implements SimulatedPrinter {
     private final AtomicInteger logins = new AtomicInteger();
     private final AtomicInteger refusedFull = new AtomicInteger();
     private final AtomicInteger pushalls = new AtomicInteger();
+    private final LoopbackServer server = new LoopbackServer(group, this::accepted);
     private volatile boolean silent;
-    private volatile int port;
-    private volatile Channel server;
     private long sequence = 100;
 
-    private MqttPrinterSimulator(String accessCode, Options options) throws SSLException {
+    private MqttPrinterSimulator(String accessCode, Options options) {
         this.options = options;
         this.code = accessCode.getBytes(StandardCharsets.UTF_8);
         ServerCertificate identity = ServerCertificate.create(options.commonName() == null ? options.serial() : options.commonName(), Set.of("localhost", "127.0.0.1"));
-        this.ssl = SslContextBuilder.forServer(identity.key(), identity.certificate()).sslProvider(Tls.defaultProvider()).build();
+        this.ssl = LoopbackServer.tls(identity);
         this.certificate = identity.certificate();
         this.reportTopic = "device/" + options.serial() + "/report";
         this.requestTopic = "device/" + options.serial() + "/request";
@@ -150,44 +140,21 @@ public final class MqttPrinterSimulator implements SimulatedPrinter {
     }
 
     public static MqttPrinterSimulator start(int port, String accessCode, Options options) {
-        MqttPrinterSimulator sim;
-        try {
-            sim = new MqttPrinterSimulator(accessCode, options);
-        } catch (SSLException e) {
-            throw new IllegalStateException("simulator TLS: " + e.getMessage(), e);
-        }
-        try {
-            sim.listen(port);
-        } catch (RuntimeException e) {
-            sim.close();
-            throw e;
-        }
+        MqttPrinterSimulator sim = new MqttPrinterSimulator(accessCode, options);
+        sim.server.bind(port, sim);
         long tick = options.tick().toNanos();
         sim.loop.scheduleAtFixedRate(sim::tick, tick, tick, TimeUnit.NANOSECONDS);
         return sim;
     }
 
-    private void listen(int wanted) {
-        server = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.incrementAndGet();
-                        ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new MqttDecoder(1024 * 1024), MqttEncoder.INSTANCE,
-                                new Client());
-                    }
-                })
-                .bind(InetAddress.getLoopbackAddress(), wanted).syncUninterruptibly().channel();
-        port = ((InetSocketAddress) server.localAddress()).getPort();
+    private void accepted(SocketChannel ch) {
+        connections.incrementAndGet();
+        ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new MqttDecoder(1024 * 1024), MqttEncoder.INSTANCE, new Client());
     }
 
     @Override
     public int port() {
-        return port;
+        return server.port();
     }
 
     public String serial() {
@@ -250,27 +217,17 @@ public final class MqttPrinterSimulator implements SimulatedPrinter {
 
     /** Stops listening and drops every client, like a printer switched off; {@link #restart()} comes back on the same port. */
     public void stop() {
-        Channel s = server;
-        if (s != null) {
-            s.close().syncUninterruptibly();
-            server = null;
-        }
-        dropClients();
+        server.stop();
     }
 
     /** Listens again on the same port after {@link #stop()}. */
     public void restart() {
-        if (server == null) {
-            listen(port);
-        }
+        server.restart();
     }
 
     @Override
     public void close() {
-        Channel s = server;
-        if (s != null) {
-            s.close();
-        }
+        server.stop();
         group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(1000);
     }
 
