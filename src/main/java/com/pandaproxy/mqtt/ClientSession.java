@@ -422,6 +422,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause.getCause() != null && !(cause instanceof NotSslRecordException) ? cause.getCause() : cause;
+        if (joined && root instanceof IOException) {
+            LOG.debug("MQTT client {}: {}", describe(), root.toString());
+            close(); // gone without a DISCONNECT (a reset): its leaving is logged, not a refusal
+            return;
+        }
         String reason = root instanceof NotSslRecordException ? "not TLS"
                 : root instanceof SslHandshakeTimeoutException ? "TLS not finished in time"
                 : root instanceof javax.net.ssl.SSLException ? "TLS failed: " + root.getMessage()
