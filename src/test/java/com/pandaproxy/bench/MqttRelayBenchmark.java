@@ -111,7 +111,9 @@ public final class MqttRelayBenchmark {
         System.out.printf(Locale.ROOT, "machine: %d cores, JDK %s; load before: %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.printf("printer: simulated P1 (this JVM), %d change reports/s of about 200 bytes, QoS 0; clients: Netty, TLS%n", rate);
-        System.out.println("target     clients  messages/s  p50 ms  p99 ms  max ms  lost  CPU ms/1000 msgs  RSS added MB");
+        System.out.println("CPU ms per 1000 client-messages: the target's total (loops: its Netty event-loop threads; JIT: its compiler"
+                + " threads; Mosquitto has one thread); RSS added: VmRSS after the run - VmRSS with no client, both after a GC (relay)");
+        System.out.println("target     clients  messages/s  p50 ms  p99 ms  max ms  lost  CPU ms/1000 msgs   loops    JIT  RSS added MB");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         SslContext tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
         List<String> joinLines = new ArrayList<>();
@@ -122,8 +124,7 @@ public final class MqttRelayBenchmark {
                     // a first round with the most clients compiles the hot code, so what the JIT takes is not
                     // counted as the clients' memory; then the baseline with no client
                     warmUp(t, printer, group, tls, counts.stream().max(Integer::compare).orElse(1), rate);
-                    Thread.sleep(2000);
-                    double rss0 = rssMb(t.pid());
+                    double rss0 = settledRssMb(t);
                     for (int n : counts) {
                         run(t, printer, group, tls, n, seconds, rate, rss0);
                     }
@@ -283,10 +284,11 @@ public final class MqttRelayBenchmark {
             long[] all = clients.stream().flatMapToLong(c -> Arrays.stream(c.latencies())).sorted().toArray();
             long received = all.length;
             long lost = sent * n - received;
-            double cpuPerThousand = received == 0 ? Double.NaN : used.total() / 1e6 / (received / 1000.0);
-            System.out.printf(Locale.ROOT, "%-10s %7d %11.0f %7.2f %7.2f %7.2f %5d %17.2f %13.1f%n", target.name(), n,
+            double perThousand = received == 0 ? Double.NaN : 1e6 * (received / 1000.0);
+            System.out.printf(Locale.ROOT, "%-10s %7d %11.0f %7.2f %7.2f %7.2f %5d %17.2f %7.2f %6.2f %13.1f%n", target.name(), n,
                     received / (elapsed / 1e9), pct(all, 50) / 1e6, pct(all, 99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6,
-                    lost, cpuPerThousand, rssMb(target.pid()) - rss0);
+                    lost, used.total() / perThousand, used.loops() / perThousand, used.jit() / perThousand,
+                    settledRssMb(target) - rss0);
         } finally {
             clients.forEach(Client::close);
         }
@@ -468,6 +470,17 @@ public final class MqttRelayBenchmark {
 
     private static long pct(long[] sorted, int p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p / 100.0) - 1)];
+    }
+
+    /** The target's RSS after a full GC (the relay, a JVM: {@code jcmd GC.run}), so heap sizing does not count as the clients'. */
+    private static double settledRssMb(Target target) throws Exception {
+        if (target.cachesState()) {
+            Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(target.pid()), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            gc.waitFor(30, TimeUnit.SECONDS);
+        }
+        Thread.sleep(1000);
+        return rssMb(target.pid());
     }
 
     private static double rssMb(long pid) throws Exception {
