@@ -42,10 +42,16 @@ public record PrinterStatus(
         }
     }
 
+    /** A status without the MQTT relay. */
+    public PrinterStatus(CameraType cameraType, UpstreamState upstreamState, int clients, double frameRate, long bitrate,
+            Instant lastFrame, long reconnects, String lastError, long badFrames) {
+        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, badFrames, null);
+    }
+
     /** A status without dropped frames (the form before the count existed). */
     public PrinterStatus(CameraType cameraType, UpstreamState upstreamState, int clients, double frameRate, long bitrate,
             Instant lastFrame, long reconnects, String lastError) {
-        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, 0, null);
+        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, 0);
     }
 
     public static PrinterStatus initial(CameraType type) {
