@@ -131,13 +131,14 @@ public final class Application implements AutoCloseable {
             }
             throw e;
         }
-        if (config.demo() != null && config.camera() == CameraMode.CHAMBER) {
+        boolean cameraDemo = config.demo() != null && config.serves(Service.CAMERA);
+        if (cameraDemo && config.camera() == CameraMode.CHAMBER) {
             // the default demo code is a sample value and may be shown; a code the user chose is not
             String code = config.accessCode().reveal().equals(SimulatedPrinter.DEMO_ACCESS_CODE)
                     ? SimulatedPrinter.DEMO_ACCESS_CODE : "(the one given with --access-code)";
             LOG.info("Demo ready: connect a chamber-image client to 127.0.0.1:{} (or this machine's address), user {}, access code {}",
                     config.chamberPort(), Bambu.USER, code);
-        } else if (config.demo() != null) {
+        } else if (cameraDemo) {
             logDemoUrls(config, config.rtspPort());
         }
         if (config.demo() != null && relay != null) {
