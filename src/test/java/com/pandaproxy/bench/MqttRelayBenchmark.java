@@ -71,7 +71,7 @@ import java.util.regex.Pattern;
  * <pre>
  * ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) com.pandaproxy.bench.MqttRelayBenchmark \
- *     [--clients 1,10,50] [--seconds 20] [--rate 50] [--targets relay,mosquitto] [--joins 20]
+ *     [--clients 1,10,50] [--seconds 20] [--rate 50] [--targets relay,mosquitto] [--joins 20] [--jvm "relay JVM flags"]
  * </pre>
  */
 public final class MqttRelayBenchmark {
@@ -96,6 +96,7 @@ public final class MqttRelayBenchmark {
         int rate = 50;
         int joins = 20;
         List<String> targets = List.of("relay", "mosquitto");
+        List<String> jvm = List.of();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--clients" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
@@ -103,6 +104,7 @@ public final class MqttRelayBenchmark {
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
                 case "--joins" -> joins = Integer.parseInt(args[i + 1]);
                 case "--targets" -> targets = List.of(args[i + 1].split(","));
+                case "--jvm" -> jvm = List.of(args[i + 1].trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -120,9 +122,9 @@ public final class MqttRelayBenchmark {
         try (MqttPrinterSimulator printer = MqttPrinterSimulator.start(0, CODE, MqttPrinterSimulator.Options.DEFAULT
                 .withMaxClients(4).withPrinting(false).withTick(Duration.ofHours(1)))) {
             for (String target : targets) {
-                try (Target t = target.equals("relay") ? Target.relay(printer.port()) : Target.mosquitto(printer)) {
-                    // a first round with the most clients compiles the hot code, so what the JIT takes is not
-                    // counted as the clients' memory; then the baseline with no client
+                try (Target t = target.equals("relay") ? Target.relay(printer.port(), jvm) : Target.mosquitto(printer)) {
+                    // a first round with the most clients and many reports compiles the hot code, so what the
+                    // JIT takes is not counted as the clients' memory; then the baseline with no client
                     warmUp(t, printer, group, tls, counts.stream().max(Integer::compare).orElse(1), rate);
                     double rss0 = settledRssMb(t);
                     for (int n : counts) {
@@ -164,9 +166,10 @@ public final class MqttRelayBenchmark {
             return process.pid();
         }
 
-        static Target relay(int printerPort) throws Exception {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+        static Target relay(int printerPort, List<String> jvm) throws Exception {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(jvm);
+            command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                     MqttRelayBenchmark.class.getName(), "relay", String.valueOf(printerPort)));
             Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -255,7 +258,9 @@ public final class MqttRelayBenchmark {
             for (int i = 0; i < n; i++) {
                 clients.add(Client.connect(group, tls, target.port(), "warm-" + i).get(10, TimeUnit.SECONDS));
             }
-            new Publisher(printer, rate).runFor(WARMUP_MILLIS * 2L);
+            // the per-report code runs once per report, not per client: reports at 500/s for 10 s get it
+            // past the JIT's thresholds, which 50 reports/s would take minutes to
+            new Publisher(printer, Math.max(rate, 500)).runFor(10_000);
         } finally {
             clients.forEach(Client::close);
         }
