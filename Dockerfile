@@ -48,9 +48,10 @@ ENV JAVA_OPTS="-XX:+UseSerialGC -Xms4m -Xmx32m -Xmn2m -Xss256k -XX:MaxDirectMemo
 
 WORKDIR /app
 # 322: RTSP/RTSPS (X1, H2, P2S); 6000: chamber image over TLS (A1, P1); 8765: the web page, MJPEG
-# and snapshots (HTTP). Binding ports below 1024 works: the container runs as root, and plain
-# Docker also sets net.ipv4.ip_unprivileged_port_start=0 in containers.
-EXPOSE 322 6000 8765
+# and snapshots (HTTP); 8883: the printer's MQTT relayed (SERVICES=camera,mqtt). Binding ports
+# below 1024 works: the container runs as root, and plain Docker also sets
+# net.ipv4.ip_unprivileged_port_start=0 in containers.
+EXPOSE 322 6000 8765 8883
 
 # Healthy while the proxy serves (its camera port is open): GET /healthz answers 200, else 503 with
 # the printer camera's state. busybox wget (in the base image), not a JVM, once a minute.

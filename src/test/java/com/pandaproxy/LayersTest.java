@@ -27,7 +27,7 @@ class LayersTest {
     static final List<Set<String>> LAYERS = List.of(
             Set.of("app"),                     // wiring, CLI, add-on
             Set.of("sim"),                     // the simulated printers (demo, tests)
-            Set.of("chamber", "rtsp", "ha", "web"), // protocols, independent of each other
+            Set.of("chamber", "rtsp", "mqtt", "ha", "web"), // protocols, independent of each other
             Set.of("printer"),                 // lifecycle, detection, status, the printer's facts
             Set.of("fanout", "net", "tls"));   // helpers
     private static final Pattern REFERENCE = Pattern.compile("\\bcom\\.pandaproxy\\.([a-z]\\w*)\\.");

@@ -41,6 +41,7 @@ final class AddonOptions {
             new Key("access_code", "--access-code", Kind.SECRET, true),
             new Key("serial_number", "--serial", Kind.TEXT, false),
             new Key("camera", "--camera", Kind.TEXT, false),
+            new Key("services", "--services", Kind.TEXT, false),
             new Key("snapshot_interval", "--snapshot-interval", Kind.WHOLE_NUMBER, false),
             new Key("log_level", "--log-level", Kind.TEXT, false),
             new Key("printer_trust", "--printer-trust", Kind.TEXT, false),

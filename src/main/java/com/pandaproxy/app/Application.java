@@ -3,6 +3,8 @@ package com.pandaproxy.app;
 import com.pandaproxy.chamber.ChamberProbe;
 import com.pandaproxy.chamber.ChamberProxy;
 import com.pandaproxy.ha.HomeAssistantBridge;
+import com.pandaproxy.mqtt.MqttRelay;
+import com.pandaproxy.mqtt.MqttRelaySettings;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.net.HostPort;
 import com.pandaproxy.net.Version;
@@ -14,10 +16,12 @@ import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.printer.UpstreamTimings;
 import com.pandaproxy.rtsp.RtspProbe;
 import com.pandaproxy.rtsp.RtspProxy;
 import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.sim.MqttPrinterSimulator;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.sim.SimulatedPrinter;
 import com.pandaproxy.sim.DemoCertificate;
@@ -47,24 +51,28 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires one running program: demo simulator (if any), TLS, event loops, the printer (detection and its proxy). */
+/** Wires one running program: demo simulators (if any), TLS, event loops, the printer (detection and its camera proxy), the MQTT relay. */
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private final EventLoopGroup group;
     private final SimulatedPrinter simulator;
+    private final MqttPrinterSimulator mqttSimulator; // the demo's printer MQTT, or null
     private final Printer printer;
+    private final MqttRelay relay; // null when --services leaves out mqtt
     private final StatusBoard status;
     private final Tls tls;
     private final WebServer web;
     private HomeAssistantBridge mqtt; // null when MQTT is off
 
-    private Application(EventLoopGroup group, SimulatedPrinter simulator, Printer printer, StatusBoard status, Tls tls,
-            WebServer web) {
+    private Application(EventLoopGroup group, SimulatedPrinter simulator, MqttPrinterSimulator mqttSimulator, Printer printer,
+            MqttRelay relay, StatusBoard status, Tls tls, WebServer web) {
         this.tls = tls;
         this.group = group;
         this.simulator = simulator;
+        this.mqttSimulator = mqttSimulator;
         this.printer = printer;
+        this.relay = relay;
         this.status = status;
         this.web = web;
     }
@@ -75,17 +83,29 @@ public final class Application implements AutoCloseable {
             refuseSelfAsPrinter(config);
         }
         SimulatedPrinter simulator = null;
+        ServerCertificate printerId = null;
         PrinterAddress printerAddress = new PrinterAddress(config.printerIp(), config.printerChamberPort(),
                 config.printerRtspPort(), config.accessCode());
         if (config.demo() != null) {
             boolean rtsp = config.demo().equals("rtsp");
             // a certificate from a CA of its own, as a BambuLab printer's, kept so a restart presents the one pinned
-            ServerCertificate printerId = DemoCertificate.loadOrCreate(config.dataDir());
+            printerId = DemoCertificate.loadOrCreate(config.dataDir());
             simulator = rtsp ? RtspSimulator.start(0, config.accessCode().reveal(), RtspSimulator.Auth.DIGEST, printerId)
                     : ChamberSimulator.start(0, config.accessCode().reveal(), ChamberSimulator.Options.DEFAULT, printerId);
             printerAddress = new PrinterAddress("127.0.0.1", rtsp ? config.printerChamberPort() : simulator.port(),
                     rtsp ? simulator.port() : config.printerRtspPort(), config.accessCode());
             LOG.info("Demo: simulated {} printer on 127.0.0.1:{}", config.demo(), simulator.port());
+        }
+        MqttPrinterSimulator mqttSimulator = null;
+        int printerMqttPort = config.printerMqttPort();
+        if (config.demo() != null && config.serves(Service.MQTT)) {
+            // an X1 names its RTSPS stream in its reports (the relay points it at the proxy); a P1 says "disable"
+            String rtspUrl = config.demo().equals("rtsp") ? "rtsps://127.0.0.1:" + simulator.port() + Bambu.STREAM_PATH : "disable";
+            MqttPrinterSimulator.Options options = MqttPrinterSimulator.Options.DEFAULT.withRtspUrl(rtspUrl);
+            mqttSimulator = MqttPrinterSimulator.start(0, config.accessCode().reveal(),
+                    config.serial() == null ? options : options.withSerial(config.serial()), printerId);
+            printerMqttPort = mqttSimulator.port();
+            LOG.info("Demo: simulated printer MQTT on 127.0.0.1:{} (a P1 printing)", printerMqttPort);
         }
         // loading the native TLS engine and reading (or making) the certificate take a few hundred
         // ms each: both run in parallel, and the printer is contacted before the certificate is ready
@@ -115,33 +135,58 @@ public final class Application implements AutoCloseable {
                 ? new RtspProxy(context, rtsp)
                 : new ChamberProxy(context, chamber, UpstreamTimings.CHAMBER, connection), Printer.Settings.DEFAULT);
         WebServer web = new WebServer(webSettings(config), group, new PrinterCamera(printer, status), throttle);
+        MqttRelay relay = null;
         try {
-            printer.start();
+            if (config.serves(Service.CAMERA)) {
+                printer.start();
+            } else {
+                status.state(UpstreamState.STOPPED); // no camera served: nothing to connect to
+            }
             tls.server(); // a certificate that cannot be read stops the start
-            startWeb(web, config);
+            web.start();
+            if (config.serves(Service.MQTT)) {
+                relay = new MqttRelay(context, new MqttRelaySettings(config.bindAddress(), config.mqttRelayPort(), printerMqttPort,
+                        config.serial(), config.maxClients(), config.serves(Service.CAMERA) ? config.rtspPort() : 0,
+                        MqttRelaySettings.LOGIN_LIMIT, MqttRelaySettings.PUSHALL_INTERVAL), UpstreamTimings.MQTT);
+                relay.start();
+            }
         } catch (Exception e) {
             web.close();
+            if (relay != null) {
+                relay.close();
+            }
             printer.close();
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (simulator != null) {
                 simulator.close();
             }
+            if (mqttSimulator != null) {
+                mqttSimulator.close();
+            }
             throw e;
         }
-        if (config.demo() != null && config.camera() == CameraMode.CHAMBER) {
+        boolean cameraDemo = config.demo() != null && config.serves(Service.CAMERA);
+        if (cameraDemo && config.camera() == CameraMode.CHAMBER) {
             // the default demo code is a sample value and may be shown; a code the user chose is not
             String code = config.accessCode().reveal().equals(SimulatedPrinter.DEMO_ACCESS_CODE)
                     ? SimulatedPrinter.DEMO_ACCESS_CODE : "(the one given with --access-code)";
             LOG.info("Demo ready: connect a chamber-image client to 127.0.0.1:{} (or this machine's address), user {}, access code {}",
                     config.chamberPort(), Bambu.USER, code);
             logDemoCommand(config);
-        } else if (config.demo() != null) {
+        } else if (cameraDemo) {
             logDemoUrls(config, config.rtspPort());
+        }
+        if (config.demo() != null && relay != null) {
+            String code = config.accessCode().reveal().equals(SimulatedPrinter.DEMO_ACCESS_CODE)
+                    ? SimulatedPrinter.DEMO_ACCESS_CODE : "<access code>";
+            LOG.info("Demo: watch the printer's reports through the MQTT relay with");
+            LOG.info("  mosquitto_sub -h 127.0.0.1 -p {} --cafile {} --insecure -u {} -P {} -t 'device/+/report'", relay.port(),
+                    config.dataDir().resolve(ServerCertificate.CERT_FILE), Bambu.USER, code);
         }
         if (config.demo() != null) {
             LOG.info("Demo: the page, MJPEG and snapshots at http://127.0.0.1:{}/ (user {}, the access code)", web.port(), Bambu.USER);
         }
-        Application app = new Application(group, simulator, printer, status, tls, web);
+        Application app = new Application(group, simulator, mqttSimulator, printer, relay, status, tls, web);
         if (config.mqtt() != null) {
             app.mqtt = new HomeAssistantBridge(config.mqtt(), config.serial(), config.printerIp(), printer, () -> picture(web),
                     webLink(config));
@@ -163,9 +208,13 @@ public final class Application implements AutoCloseable {
         }
         boolean chamber = config.camera() != CameraMode.RTSP && config.printerChamberPort() == config.chamberPort();
         boolean rtsp = config.camera() != CameraMode.CHAMBER && config.printerRtspPort() == config.rtspPort();
-        if (chamber || rtsp) {
+        boolean mqtt = config.serves(Service.MQTT) && config.printerMqttPort() == config.mqttRelayPort();
+        chamber &= config.serves(Service.CAMERA);
+        rtsp &= config.serves(Service.CAMERA);
+        if (chamber || rtsp || mqtt) {
             String port = chamber ? "--printer-chamber-port " + config.printerChamberPort() + " is its own --chamber-port"
-                    : "--printer-rtsp-port " + config.printerRtspPort() + " is its own --rtsp-port";
+                    : rtsp ? "--printer-rtsp-port " + config.printerRtspPort() + " is its own --rtsp-port"
+                    : "--printer-mqtt-port " + config.printerMqttPort() + " is its own --mqtt-relay-port";
             throw new ConfigException("--printer-ip " + config.printerIp() + " is this machine and " + port
                     + ": the proxy would connect to itself; give the printer's address");
         }
@@ -194,15 +243,6 @@ public final class Application implements AutoCloseable {
         Set<InetAddress> ingress = config.ingressProxy() == null ? Set.of() : Set.of(InetAddress.getByName(config.ingressProxy()));
         return new WebSettings(config.bindAddress(), config.httpPort(), new BasicAuth(Bambu.USER, config.accessCode().reveal()),
                 ingress, config.maxClients(), config.chamberPort(), config.rtspPort(), WebSettings.REQUEST_TIMEOUT);
-    }
-
-    private static void startWeb(WebServer web, Config config) throws IOException {
-        try {
-            web.start();
-        } catch (RuntimeException e) {
-            // Netty throws the bind failure unchecked: name the port, like the camera ports
-            throw new IOException("cannot listen on --http-port " + config.httpPort() + ": " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -256,6 +296,11 @@ public final class Application implements AutoCloseable {
         return tls.selfConnection();
     }
 
+    /** The MQTT relay, or null when --services leaves it out. */
+    public MqttRelay relay() {
+        return relay;
+    }
+
     /** The printer's status and commands, for the MQTT bridge. */
     public PrinterControl printer() {
         return printer;
@@ -269,9 +314,15 @@ public final class Application implements AutoCloseable {
             mqtt.close(); // first, so "offline" goes out while the rest is still up
         }
         web.close();
+        if (relay != null) {
+            relay.close();
+        }
         printer.close();
         if (simulator != null) {
             simulator.close();
+        }
+        if (mqttSimulator != null) {
+            mqttSimulator.close();
         }
         group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(1500);
         LOG.info("Stopped");

@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +48,9 @@ public final class Cli {
         ENV.put("--max-clients", "MAX_CLIENTS");
         ENV.put("--printer-trust", "PRINTER_TRUST");
         ENV.put("--printer-ca", "PRINTER_CA");
+        ENV.put("--services", "SERVICES");
+        ENV.put("--mqtt-relay-port", "MQTT_RELAY_PORT");
+        ENV.put("--printer-mqtt-port", "PRINTER_MQTT_PORT");
         ENV.put("--log-level", "LOG_LEVEL");
         ENV.put("--mqtt-url", "MQTT_URL");
         ENV.put("--mqtt-username", "MQTT_USERNAME");
@@ -103,6 +108,15 @@ public final class Cli {
 
     @Option(names = "--max-clients", paramLabel = "N", description = "Clients served at once (env MAX_CLIENTS, default ${DEFAULT-VALUE}).", defaultValue = "64")
     String maxClients;
+
+    @Option(names = "--services", paramLabel = "LIST", description = "What the proxy serves: camera, mqtt (the printer's MQTT relayed), or camera,mqtt (env SERVICES, default camera; camera,mqtt with --demo).")
+    String services;
+
+    @Option(names = "--mqtt-relay-port", paramLabel = "PORT", description = "Proxy's MQTT relay port (env MQTT_RELAY_PORT, default ${DEFAULT-VALUE}).", defaultValue = "" + Bambu.MQTT_PORT)
+    String mqttRelayPort;
+
+    @Option(names = "--printer-mqtt-port", paramLabel = "PORT", description = "Printer's MQTT port (env PRINTER_MQTT_PORT, default ${DEFAULT-VALUE}).", defaultValue = "" + Bambu.MQTT_PORT)
+    String printerMqttPort;
 
     @Option(names = "--demo", arity = "0..1", fallbackValue = "chamber", paramLabel = "chamber|rtsp",
             description = "Run against a built-in simulated printer (default chamber).")
@@ -206,13 +220,20 @@ public final class Cli {
         if (!ip.matches("[A-Za-z0-9.:%_\\-\\[\\]]{1,253}")) {
             throw new ConfigException("--printer-ip must be a host name or an IP address");
         }
+        String serialNumber = blankToNull(serial);
+        if (serialNumber != null && !serialNumber.matches("[A-Za-z0-9_-]{1,64}")) {
+            // it is a level of the printer's MQTT topics (device/SERIAL/report)
+            throw new ConfigException("--serial must be the printer's serial number: letters and digits, not '" + serialNumber + "'");
+        }
         int defaultRtsp = demoMode == null ? Bambu.RTSP_PORT : 8554;
-        return Config.builder().printer(ip, code).serial(blankToNull(serial)).camera(mode)
+        return Config.builder().printer(ip, code).serial(serialNumber).camera(mode)
                 .listen(bind.trim(), port("--chamber-port", chamberPort),
                         rtspPort == null ? defaultRtsp : port("--rtsp-port", rtspPort))
                 .printerPorts(port("--printer-chamber-port", printerChamberPort), port("--printer-rtsp-port", printerRtspPort))
                 .dataDir(Path.of(dataDir))
                 .maxClients(range("--max-clients", maxClients, 1, 10_000))
+                .services(parseServices(services == null ? demoMode == null ? "camera" : "camera,mqtt" : services))
+                .mqttPorts(port("--mqtt-relay-port", mqttRelayPort), port("--printer-mqtt-port", printerMqttPort))
                 .demo(demoMode)
                 .mqtt(mqtt())
                 .printerTrust(trustMode(), printerCas())
@@ -291,6 +312,18 @@ public final class Cli {
         if (!StandardCharsets.US_ASCII.newEncoder().canEncode(code) || code.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new ConfigException("--access-code must contain printable ASCII characters only");
         }
+    }
+
+    private static Set<Service> parseServices(String value) throws ConfigException {
+        Set<Service> out = EnumSet.noneOf(Service.class);
+        for (String name : value.split(",", -1)) {
+            try {
+                out.add(Service.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--services must be camera, mqtt or camera,mqtt, not '" + value + "'");
+            }
+        }
+        return out;
     }
 
     private static CameraMode parseCamera(String value) throws ConfigException {

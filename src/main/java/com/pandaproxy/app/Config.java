@@ -8,6 +8,8 @@ import com.pandaproxy.web.WebSettings;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The whole configuration, immutable and validated at start ({@link Cli#toConfig()}); made with
@@ -20,6 +22,9 @@ import java.util.List;
  * @param httpPort     the web page's, MJPEG's and snapshots' port
  * @param ingressProxy the address of Home Assistant's ingress proxy (add-on mode), or null
  * @param webLink      the link to the page for Home Assistant's device (add-on mode), or null
+ * @param services        what the proxy serves: the camera, the printer's MQTT (the relay), or both
+ * @param mqttRelayPort   the relay's port
+ * @param printerMqttPort the printer's MQTT port
  */
 public record Config(
         String printerIp,
@@ -39,7 +44,18 @@ public record Config(
         List<X509Certificate> printerCas,
         int httpPort,
         String ingressProxy,
-        String webLink) {
+        String webLink,
+        Set<Service> services,
+        int mqttRelayPort,
+        int printerMqttPort) {
+
+    public Config {
+        services = Set.copyOf(services);
+    }
+
+    public boolean serves(Service service) {
+        return services.contains(service);
+    }
 
     /** A configuration with the command line's defaults, to be given at least the printer. */
     public static Builder builder() {
@@ -66,6 +82,9 @@ public record Config(
         private int httpPort = WebSettings.DEFAULT_PORT;
         private String ingressProxy;
         private String webLink;
+        private Set<Service> services = EnumSet.of(Service.CAMERA);
+        private int mqttRelayPort = Bambu.MQTT_PORT;
+        private int printerMqttPort = Bambu.MQTT_PORT;
 
         /** The printer's address and LAN access code. */
         public Builder printer(String ip, String code) {
@@ -142,10 +161,22 @@ public record Config(
             return this;
         }
 
+        public Builder services(Set<Service> value) {
+            services = value;
+            return this;
+        }
+
+        /** The relay's port (0: any free one) and the printer's MQTT port. */
+        public Builder mqttPorts(int relay, int printer) {
+            mqttRelayPort = relay;
+            printerMqttPort = printer;
+            return this;
+        }
+
         public Config build() {
             return new Config(printerIp, accessCode, serial, bindAddress, camera, chamberPort, printerChamberPort,
                     rtspPort, printerRtspPort, dataDir, maxClients, demo, mqtt, printerTrust, printerCas, httpPort,
-                    ingressProxy, webLink);
+                    ingressProxy, webLink, services, mqttRelayPort, printerMqttPort);
         }
     }
 }

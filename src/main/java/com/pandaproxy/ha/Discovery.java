@@ -39,10 +39,10 @@ public final class Discovery {
 
     /**
      * All configs. The camera entity exists once the camera type is known (chamber image: its
-     * JPEGs; RTSP: decoded keyframes) and snapshots are on; otherwise its config is sent empty so
-     * an earlier one is removed.
+     * JPEGs; RTSP: decoded keyframes) and snapshots are on, the MQTT relay's entities only with the
+     * relay ({@code relay}); otherwise their configs are sent empty so earlier ones are removed.
      */
-    public List<Message> configs(CameraType type, boolean snapshots) {
+    public List<Message> configs(CameraType type, boolean snapshots, boolean relay) {
         List<Message> out = new ArrayList<>();
 
         ObjectNode cameraType = entity("camera_type", "Camera type");
@@ -115,6 +115,24 @@ public final class Discovery {
         trust.put("entity_category", "config");
         trust.put("icon", "mdi:shield-check");
         out.add(message("button", "trust_certificate", trust));
+
+        if (relay) {
+            ObjectNode printerMqtt = entity("printer_mqtt", "Printer MQTT");
+            printerMqtt.put("state_topic", topics.state("printer_mqtt"));
+            printerMqtt.put("device_class", "connectivity");
+            printerMqtt.put("payload_on", States.ON);
+            printerMqtt.put("payload_off", States.OFF);
+            out.add(message("binary_sensor", "printer_mqtt", printerMqtt));
+
+            ObjectNode mqttClients = entity("mqtt_clients", "MQTT clients");
+            mqttClients.put("state_topic", topics.state("mqtt_clients"));
+            mqttClients.put("state_class", "measurement");
+            mqttClients.put("icon", "mdi:lan");
+            out.add(message("sensor", "mqtt_clients", mqttClients));
+        } else {
+            out.add(new Message(topics.discovery("binary_sensor", "printer_mqtt"), new byte[0]));
+            out.add(new Message(topics.discovery("sensor", "mqtt_clients"), new byte[0]));
+        }
 
         if (type != CameraType.UNKNOWN && snapshots) {
             ObjectNode chamber = entity("chamber", "Chamber");

@@ -76,6 +76,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
     // only touched on the mqtt thread
     private final Map<String, String> published = new HashMap<>();
     private CameraType discoveredType;
+    private boolean discoveredRelay;
     private long clientsPublishedAt = System.nanoTime() - CLIENTS_MIN_INTERVAL_NANOS;
     private boolean clientsFlushScheduled;
     private boolean clientsOwed;
@@ -367,19 +368,20 @@ public final class HomeAssistantBridge implements AutoCloseable {
 
     private void publishAll() {
         PrinterStatus s = control.status();
-        publishDiscovery(s.cameraType());
+        publishDiscovery(s);
         publishStates(s, true);
     }
 
-    private void publishDiscovery(CameraType type) {
+    private void publishDiscovery(PrinterStatus s) {
         if (!connected) {
             return;
         }
         boolean ok = true;
-        for (Discovery.Message m : discovery.configs(type, settings.snapshotIntervalSeconds() > 0)) {
+        for (Discovery.Message m : discovery.configs(s.cameraType(), settings.snapshotIntervalSeconds() > 0, s.relay() != null)) {
             ok &= publish(m.topic(), m.payload(), 1, true);
         }
-        discoveredType = ok ? type : null;
+        discoveredType = ok ? s.cameraType() : null;
+        discoveredRelay = s.relay() != null;
     }
 
     /** Publishes what changed since last time ({@code force}: everything); the client count at most once a second. */
@@ -387,8 +389,8 @@ public final class HomeAssistantBridge implements AutoCloseable {
         if (!connected) {
             return;
         }
-        if (s.cameraType() != discoveredType) {
-            publishDiscovery(s.cameraType()); // the camera entity comes or goes with the type
+        if (s.cameraType() != discoveredType || (s.relay() != null) != discoveredRelay) {
+            publishDiscovery(s); // the camera entity comes or goes with the type, the relay's with the relay
         }
         for (Map.Entry<String, String> e : States.of(s).entrySet()) {
             String id = e.getKey();

@@ -44,6 +44,10 @@ public final class States {
         out.put("last_frame", timestamp(s.lastFrame()));
         out.put("reconnects", Long.toString(s.reconnects()));
         out.put("upstream_state", s.upstreamState().id());
+        if (s.relay() != null) {
+            out.put("printer_mqtt", s.relay().connected() ? ON : OFF);
+            out.put("mqtt_clients", Integer.toString(s.relay().clients()));
+        }
         ObjectNode attributes = JSON.createObjectNode();
         attributes.put("last_error", s.lastError());
         out.put(UPSTREAM_ATTRIBUTES, attributes.toString());

@@ -16,6 +16,7 @@ import java.time.Instant;
  * @param lastError     last upstream error, never containing a secret, or null
  * @param badFrames     frames from the printer dropped because they were malformed (e.g. not a JPEG)
  * @param certificate   what is known of the printer's TLS certificate (--printer-trust)
+ * @param relay         the MQTT relay's connection to the printer and its clients, or null when it is off
  */
 public record PrinterStatus(
         CameraType cameraType,
@@ -27,7 +28,34 @@ public record PrinterStatus(
         long reconnects,
         String lastError,
         long badFrames,
-        TrustStatus certificate) {
+        TrustStatus certificate,
+        RelayStatus relay) {
+
+    /**
+     * The MQTT relay's part.
+     *
+     * @param upstreamState state of its one connection to the printer's MQTT
+     * @param clients       its connected, authenticated clients
+     */
+    public record RelayStatus(UpstreamState upstreamState, int clients) {
+        public static final RelayStatus STARTING = new RelayStatus(UpstreamState.CONNECTING, 0);
+
+        public boolean connected() {
+            return upstreamState == UpstreamState.STREAMING;
+        }
+    }
+
+    /** A status without the MQTT relay. */
+    public PrinterStatus(CameraType cameraType, UpstreamState upstreamState, int clients, double frameRate, long bitrate,
+            Instant lastFrame, long reconnects, String lastError, long badFrames) {
+        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, badFrames, TrustStatus.UNKNOWN, null);
+    }
+
+    /** A status without the MQTT relay, with what is known of the certificate. */
+    public PrinterStatus(CameraType cameraType, UpstreamState upstreamState, int clients, double frameRate, long bitrate,
+            Instant lastFrame, long reconnects, String lastError, long badFrames, TrustStatus certificate) {
+        this(cameraType, upstreamState, clients, frameRate, bitrate, lastFrame, reconnects, lastError, badFrames, certificate, null);
+    }
 
     /** A status without dropped frames and with nothing known of the certificate. */
     public PrinterStatus(CameraType cameraType, UpstreamState upstreamState, int clients, double frameRate, long bitrate,

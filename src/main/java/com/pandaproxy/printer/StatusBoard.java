@@ -42,6 +42,7 @@ public final class StatusBoard implements UpstreamLifecycle.Observer {
     private Instant lastFrame;
     private boolean everConnected;
     private TrustStatus certificate = TrustStatus.UNKNOWN;
+    private PrinterStatus.RelayStatus relay;
 
     // per-second buckets of frames and bytes, indexed by epoch second modulo the window
     private final long[] bucketSecond = new long[WINDOW_SECONDS + 1];
@@ -154,6 +155,17 @@ public final class StatusBoard implements UpstreamLifecycle.Observer {
         return address == null ? "" : address.toString();
     }
 
+    /** The MQTT relay's state changed (it reports the first one when it starts). */
+    public void relay(PrinterStatus.RelayStatus value) {
+        synchronized (this) {
+            if (value.equals(relay)) {
+                return;
+            }
+            relay = value;
+        }
+        fire();
+    }
+
     /** {@code count} more frames from the printer were dropped because they were malformed (no listener call, like frames). */
     public void badFrames(long count) {
         synchronized (this) {
@@ -208,7 +220,7 @@ public final class StatusBoard implements UpstreamLifecycle.Observer {
             }
             double fps = Math.round(frames * 100.0 / WINDOW_SECONDS) / 100.0;
             return new PrinterStatus(cameraType, state, clientList.size(), fps, bytes * 8 / WINDOW_SECONDS,
-                    lastFrame, reconnects, lastError, badFrames, certificate);
+                    lastFrame, reconnects, lastError, badFrames, certificate, relay);
         }
     }
 

@@ -30,6 +30,13 @@ public record UpstreamTimings(
     public static final UpstreamTimings RTSP = new UpstreamTimings(Duration.ofSeconds(5), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(1));
 
+    /**
+     * The printer's MQTT: the watchdog runs from the connect (TLS, login and subscription within it);
+     * a report resets it; silent that long, the printer is asked for something once, then reconnected.
+     */
+    public static final UpstreamTimings MQTT = new UpstreamTimings(Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofMillis(500));
+
     public UpstreamTimings withWatchdog(Duration value) {
         return new UpstreamTimings(connect, handshake, value, backoffMin, backoffMax, leave, closeWait);
     }

@@ -5,29 +5,21 @@ import com.pandaproxy.chamber.ChamberProtocolException;
 import com.pandaproxy.chamber.FrameHeader;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.tls.ServerCertificate;
-import com.pandaproxy.tls.Tls;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,16 +54,15 @@ public final class ChamberSimulator implements SimulatedPrinter {
     private final long[] sentNumber = new long[SENT_HISTORY];
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger logins = new AtomicInteger();
-    private volatile int port;
-    private volatile Channel server;
+    private final LoopbackServer server = new LoopbackServer(group, this::accepted);
     private volatile Channel viewer;
     private volatile long frames;
     private volatile boolean frozen;
 
-    private ChamberSimulator(String accessCode, Options options, ServerCertificate identity) throws SSLException {
+    private ChamberSimulator(String accessCode, Options options, ServerCertificate identity) {
         this.options = options;
         this.codeField = AuthPacket.field(accessCode);
-        this.ssl = Tls.serverContext(identity, Tls.defaultProvider());
+        this.ssl = LoopbackServer.tls(identity);
         this.pattern = new TestPattern(options.width(), options.height());
         this.prerendered = new byte[options.distinctFrames()][];
         for (int i = 0; i < prerendered.length; i++) {
@@ -91,63 +82,31 @@ public final class ChamberSimulator implements SimulatedPrinter {
 
     /** Presenting {@code identity} (e.g. a printer certificate issued by a CA: {@code LocalCa}). */
     public static ChamberSimulator start(int port, String accessCode, Options options, ServerCertificate identity) {
-        ChamberSimulator sim;
-        try {
-            sim = new ChamberSimulator(accessCode, options, identity);
-        } catch (SSLException e) {
-            throw new IllegalStateException("simulator TLS: " + e.getMessage(), e);
-        }
-        try {
-            sim.listen(port);
-        } catch (RuntimeException e) {
-            sim.close();
-            throw e;
-        }
+        ChamberSimulator sim = new ChamberSimulator(accessCode, options, identity);
+        sim.server.bind(port, sim);
         long periodNanos = (long) (1_000_000_000L / options.fps());
         sim.group.next().scheduleAtFixedRate(sim::tick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
         return sim;
     }
 
-    private void listen(int wanted) {
-        server = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.incrementAndGet();
-                        ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new Login());
-                    }
-                })
-                .bind(InetAddress.getLoopbackAddress(), wanted).syncUninterruptibly().channel();
-        port = ((InetSocketAddress) server.localAddress()).getPort();
+    private void accepted(SocketChannel ch) {
+        connections.incrementAndGet();
+        ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new Login());
     }
 
     @Override
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** Stops listening and drops the viewer, like a printer switched off; {@link #restart()} comes back on the same port. */
     public void stop() {
-        Channel s = server;
-        if (s != null) {
-            s.close().syncUninterruptibly();
-            server = null;
-        }
-        Channel v = viewer;
-        if (v != null) {
-            v.close().syncUninterruptibly();
-        }
+        server.stop();
     }
 
     /** Listens again on the same port after {@link #stop()}. */
     public void restart() {
-        if (server == null) {
-            listen(port);
-        }
+        server.restart();
     }
 
     /**
@@ -198,14 +157,7 @@ public final class ChamberSimulator implements SimulatedPrinter {
 
     @Override
     public void close() {
-        Channel s = server;
-        if (s != null) {
-            s.close();
-        }
-        Channel v = viewer;
-        if (v != null) {
-            v.close();
-        }
+        server.stop();
         group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(1000);
     }
 

@@ -5,27 +5,15 @@ import com.pandaproxy.rtsp.RtspCodec;
 import com.pandaproxy.rtsp.auth.Challenge;
 import com.pandaproxy.rtsp.auth.ServerAuthenticator;
 import com.pandaproxy.tls.ServerCertificate;
-import com.pandaproxy.tls.Tls;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +47,7 @@ public final class RtspSimulator implements SimulatedPrinter {
     private final H264Clip clip;
     private final SslContext ssl;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final LoopbackServer server = new LoopbackServer(group, this::initChannel);
     private final OffsetClock clock = new OffsetClock();
     private final ServerAuthenticator authenticator;
     private final AtomicReference<SimulatorConnection> viewer = new AtomicReference<>();
@@ -74,13 +61,11 @@ public final class RtspSimulator implements SimulatedPrinter {
     private volatile String redirect;
     private volatile boolean getParameterSupported = true;
     private volatile boolean redirectPlainUris = true;
-    private volatile Channel server;
-    private volatile int port;
 
-    private RtspSimulator(String accessCode, Auth auth, H264Clip clip, ServerCertificate identity) throws SSLException {
+    private RtspSimulator(String accessCode, Auth auth, H264Clip clip, ServerCertificate identity) {
         this.auth = auth;
         this.clip = clip;
-        this.ssl = Tls.serverContext(identity, Tls.defaultProvider());
+        this.ssl = LoopbackServer.tls(identity);
         this.authenticator = new ServerAuthenticator(REALM, Bambu.USER, accessCode, clock);
     }
 
@@ -112,94 +97,38 @@ public final class RtspSimulator implements SimulatedPrinter {
     }
 
     private static RtspSimulator start(int port, String accessCode, Auth auth, H264Clip clip, ServerCertificate identity) {
-        RtspSimulator sim;
-        try {
-            sim = new RtspSimulator(accessCode, auth, clip, identity);
-        } catch (SSLException e) {
-            throw new IllegalStateException("simulated printer: cannot set up TLS: " + e.getMessage(), e);
-        }
-        try {
-            sim.bind(port);
-        } catch (RuntimeException e) {
-            sim.close();
-            throw e;
-        }
+        RtspSimulator sim = new RtspSimulator(accessCode, auth, clip, identity);
+        sim.server.bind(port, sim);
         return sim;
     }
 
-    private void bind(int wanted) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        SslHandler tls = ssl.newHandler(ch.alloc());
-                        tls.setHandshakeTimeoutMillis(5000);
-                        ch.pipeline().addLast("tls", tls);
-                        RtspCodec.install(ch.pipeline());
-                        ch.pipeline().addLast("idle", new IdleStateHandler(sessionTimeout, 0, 0));
-                        ch.pipeline().addLast("printer", new SimulatorConnection(RtspSimulator.this));
-                    }
-                });
-        ChannelFuture f = b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted)).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new IllegalStateException("simulated printer cannot listen on 127.0.0.1:" + wanted + ": "
-                    + f.cause().getMessage(), f.cause());
-        }
-        Channel ch = f.channel();
-        port = ((InetSocketAddress) ch.localAddress()).getPort();
-        server = ch;
+    private void initChannel(SocketChannel ch) {
+        SslHandler tls = ssl.newHandler(ch.alloc());
+        tls.setHandshakeTimeoutMillis(5000);
+        ch.pipeline().addLast("tls", tls);
+        RtspCodec.install(ch.pipeline());
+        ch.pipeline().addLast("idle", new IdleStateHandler(sessionTimeout, 0, 0));
+        ch.pipeline().addLast("printer", new SimulatorConnection(this));
     }
 
     @Override
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** The stream URL without credentials. */
     public String url() {
-        return "rtsps://127.0.0.1:" + port + Bambu.STREAM_PATH;
+        return "rtsps://127.0.0.1:" + port() + Bambu.STREAM_PATH;
     }
 
     /** Like the printer going away: stops listening and drops every connection. */
     public void stop() {
-        Channel s = server;
-        server = null;
-        if (s != null) {
-            s.close().syncUninterruptibly();
-        }
-        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        server.stop();
     }
 
-    /**
-     * Like the printer coming back: listens again on the same port. The JDK frees a closed
-     * listening socket only at the selector's next turn, so a bind right after {@link #stop} may
-     * briefly find the port still taken: retried for up to 3 s.
-     */
+    /** Like the printer coming back: listens again on the same port. */
     public void restart() {
-        if (server != null) {
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (true) {
-            try {
-                bind(port);
-                return;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        server.restart();
     }
 
     /** While frozen the connections stay up but no RTP is sent (a hung camera). */

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerCertificate {
     private static final Logger LOG = LoggerFactory.getLogger(ServerCertificate.class);
-    static final String CERT_FILE = "pandaproxy-cert.pem";
+    /** The certificate file in the data dir: what clients may be told to trust. */
+    public static final String CERT_FILE = "pandaproxy-cert.pem";
     static final String KEY_FILE = "pandaproxy-key.pem";
 
     private final List<X509Certificate> chain;
@@ -127,9 +128,17 @@ public final class ServerCertificate {
 
     /** A new self-signed certificate for {@code names}, valid for ten years, kept in memory only (simulators, tests). */
     public static ServerCertificate create(Set<String> names) {
+        return create("PandaProxy", names);
+    }
+
+    /**
+     * A new self-signed certificate for {@code names} whose subject is {@code CN=commonName}, kept in
+     * memory only: a simulated printer's carries its serial number there, as a BambuLab printer's does.
+     */
+    public static ServerCertificate create(String commonName, Set<String> names) {
         try {
             KeyPair pair = Certificates.ecKeyPair();
-            return new ServerCertificate(List.of(Certificates.selfSigned(pair, "PandaProxy", false, names)), pair.getPrivate());
+            return new ServerCertificate(List.of(Certificates.selfSigned(pair, commonName, false, names)), pair.getPrivate());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create a TLS certificate: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package com.pandaproxy.web;
 
 import com.pandaproxy.net.AuthThrottle;
+import com.pandaproxy.net.Listen;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -61,7 +62,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** Binds the port; a port that cannot be bound is thrown here. */
-    public void start() {
+    public void start() throws java.io.IOException {
         int maxConnections = settings.maxViewers() + SPARE_CONNECTIONS;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -86,7 +87,7 @@ public final class WebServer implements AutoCloseable {
                                 .addLast("web", new WebHandler(WebServer.this));
                     }
                 });
-        server = bootstrap.bind(settings.bindAddress(), settings.port()).syncUninterruptibly().channel();
+        server = Listen.bind(bootstrap, settings.bindAddress(), settings.port(), "--http-port");
         LOG.info("Web page, MJPEG and snapshots on http://{}:{}/ (user {}; /healthz open){}", settings.bindAddress(), port(),
                 settings.auth().user(), settings.ingressProxies().isEmpty() ? "" : ", Home Assistant ingress accepted");
     }

@@ -123,7 +123,7 @@ class AddonManifestTest {
     @Test
     void portsAreDescribedAndTranslated() {
         Set<String> ports = names(CONFIG.get("ports"));
-        assertEquals(Set.of("322/tcp", "6000/tcp", WebSettings.DEFAULT_PORT + "/tcp"), ports);
+        assertEquals(Set.of("322/tcp", "6000/tcp", WebSettings.DEFAULT_PORT + "/tcp", "8883/tcp"), ports);
         CONFIG.get("ports").fields().forEachRemaining(e -> assertEquals(e.getKey().replace("/tcp", ""), e.getValue().asText(),
                 "the host port defaults to the container port"));
         assertEquals(ports, names(CONFIG.get("ports_description")));

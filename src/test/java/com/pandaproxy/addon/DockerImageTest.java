@@ -127,7 +127,7 @@ class DockerImageTest {
 
     @Test
     void portsHealthcheckMemoryAndEntrypoint() throws Exception {
-        assertTrue(LINES.contains("EXPOSE 322 6000 " + WebSettings.DEFAULT_PORT));
+        assertTrue(LINES.contains("EXPOSE 322 6000 " + WebSettings.DEFAULT_PORT + " 8883"));
         List<String> health = starting("HEALTHCHECK");
         assertEquals(1, health.size());
         // busybox wget (WebInteropTest runs the same against /healthz), not a JVM
@@ -162,10 +162,10 @@ class DockerImageTest {
         assertNotNull(service);
         List<String> ports = new ArrayList<>();
         service.get("ports").forEach(p -> ports.add(p.asText()));
-        assertEquals(List.of("322:322", "6000:6000", WebSettings.DEFAULT_PORT + ":" + WebSettings.DEFAULT_PORT), ports);
+        assertEquals(List.of("322:322", "6000:6000", WebSettings.DEFAULT_PORT + ":" + WebSettings.DEFAULT_PORT, "8883:8883"), ports);
         assertEquals(".", service.get("build").asText());
         String env = Project.text(".env.example");
-        for (String variable : List.of("PRINTER_IP", "ACCESS_CODE", "SERIAL_NUMBER", "MQTT_URL", "MQTT_USERNAME", "MQTT_PASSWORD")) {
+        for (String variable : List.of("PRINTER_IP", "ACCESS_CODE", "SERIAL_NUMBER", "SERVICES", "MQTT_URL", "MQTT_USERNAME", "MQTT_PASSWORD")) {
             assertTrue(env.lines().anyMatch(l -> l.startsWith(variable + "=") || l.startsWith("# " + variable + "=")), ".env.example has " + variable);
         }
         assertTrue(service.get("env_file").toString().contains(".env"));

@@ -58,6 +58,11 @@ class AddonManifestOptionsTest {
             Cli.commandLine(cli, Map.of()).parseArgs("--printer-ip", "192.0.2.1", "--access-code", "x", "--camera", camera);
             cli.toConfig();
         }
+        for (String services : choices("services")) {
+            Cli cli = new Cli();
+            Cli.commandLine(cli, Map.of()).parseArgs("--printer-ip", "192.0.2.1", "--access-code", "x", "--services", services);
+            cli.toConfig();
+        }
         for (String level : choices("log_level")) {
             Cli cli = new Cli();
             Cli.commandLine(cli, Map.of()).parseArgs("--log-level", level);
@@ -72,6 +77,7 @@ class AddonManifestOptionsTest {
         Config c = cli.toConfig();
         assertTrue(CONFIG.get("ports").has(c.rtspPort() + "/tcp"));
         assertTrue(CONFIG.get("ports").has(c.chamberPort() + "/tcp"));
+        assertTrue(CONFIG.get("ports").has(c.mqttRelayPort() + "/tcp"));
     }
 
     /** What the Supervisor writes from these defaults once the user filled in the required options. */
@@ -93,7 +99,7 @@ class AddonManifestOptionsTest {
     }
 
     private static List<String> choices(String option) {
-        String type = CONFIG.get("schema").get(option).asText();
+        String type = CONFIG.get("schema").get(option).asText().replaceFirst("\\?$", "");
         return List.of(type.substring("list(".length(), type.length() - 1).split("\\|"));
     }
 }

@@ -3,10 +3,15 @@ package com.pandaproxy.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.pandaproxy.mqtt.RelayClient;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterStatus;
 import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.sim.ChamberSimulator;
+import com.pandaproxy.sim.MqttPrinterSimulator;
+import com.pandaproxy.sim.SimulatedPrinter;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.FreePort;
@@ -27,6 +32,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +71,26 @@ class ApplicationTest {
                 assertEquals(UpstreamState.STOPPED, app.printer().status().upstreamState());
                 Await.until("the client closed", Duration.ofSeconds(5), v::ended);
             }
+        }
+    }
+
+    @Test
+    void theDemoRelaysTheSimulatedPrintersMqtt() throws Exception {
+        int relayPort = FreePort.get();
+        Config config = Config.builder().printer("127.0.0.1", SimulatedPrinter.DEMO_ACCESS_CODE).camera(CameraMode.CHAMBER)
+                .demo("chamber").listen("127.0.0.1", FreePort.get(), FreePort.get()).mqttPorts(relayPort, Bambu.MQTT_PORT)
+                .services(EnumSet.of(Service.CAMERA, Service.MQTT)).dataDir(dir).maxClients(4).build();
+        try (Application app = Application.start(config);
+                RelayClient client = new RelayClient(relayPort, "application-test")) {
+            client.connect(SimulatedPrinter.DEMO_ACCESS_CODE, MqttPrinterSimulator.DEMO_SERIAL);
+            JsonNode first = client.next(Duration.ofSeconds(15));
+            assertEquals(0, first.at("/print/msg").asInt(), "the whole state first: " + first);
+            assertEquals("RUNNING", first.at("/print/gcode_state").asText(), "the demo printer prints");
+            client.await(Duration.ofSeconds(15), r -> r.at("/print/msg").asInt() == 1); // changes every second
+            Await.until("the relay on the status board", Duration.ofSeconds(10), () -> {
+                PrinterStatus.RelayStatus relay = app.status().snapshot().relay();
+                return relay != null && relay.connected() && relay.clients() == 1;
+            });
         }
     }
 

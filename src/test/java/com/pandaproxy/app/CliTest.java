@@ -36,6 +36,22 @@ class CliTest {
         assertEquals("0.0.0.0", c.bindAddress());
         assertEquals(64, c.maxClients());
         assertEquals(null, c.demo());
+        assertEquals(java.util.Set.of(Service.CAMERA), c.services());
+        assertEquals(8883, c.mqttRelayPort());
+        assertEquals(8883, c.printerMqttPort());
+    }
+
+    @Test
+    void servicesAndTheRelaysPorts() throws Exception {
+        Config both = parse(Map.of("SERVICES", "camera,mqtt", "MQTT_RELAY_PORT", "18883"), "--printer-ip", "192.0.2.1",
+                "--access-code", "x", "--printer-mqtt-port", "8884");
+        assertTrue(both.serves(Service.CAMERA) && both.serves(Service.MQTT));
+        assertEquals(18883, both.mqttRelayPort());
+        assertEquals(8884, both.printerMqttPort());
+        Config mqttOnly = parse(Map.of(), "--printer-ip", "192.0.2.1", "--access-code", "x", "--services", " MQTT ");
+        assertEquals(java.util.Set.of(Service.MQTT), mqttOnly.services());
+        assertTrue(parse(Map.of(), "--demo").serves(Service.MQTT), "the demo relays the simulated printer's MQTT");
+        assertFalse(parse(Map.of(), "--demo", "--services", "camera").serves(Service.MQTT));
     }
 
     @Test
@@ -82,6 +98,13 @@ class CliTest {
         assertMessage("--chamber-port", Map.of("CHAMBER_PORT", "http"), "--printer-ip", "192.0.2.1", "--access-code", "x");
         assertMessage("--max-clients", Map.of(), "--printer-ip", "192.0.2.1", "--access-code", "x", "--max-clients", "0");
         assertMessage("--demo", Map.of(), "--demo", "webcam");
+        assertMessage("--services must be camera, mqtt or camera,mqtt", Map.of(), "--printer-ip", "192.0.2.1", "--access-code", "x",
+                "--services", "camera,ftp");
+        assertMessage("--services", Map.of(), "--printer-ip", "192.0.2.1", "--access-code", "x", "--services", "camera,");
+        assertMessage("--mqtt-relay-port", Map.of(), "--printer-ip", "192.0.2.1", "--access-code", "x", "--mqtt-relay-port", "70000");
+        assertMessage("--printer-mqtt-port", Map.of("PRINTER_MQTT_PORT", "x"), "--printer-ip", "192.0.2.1", "--access-code", "x");
+        assertMessage("--serial must be the printer's serial number", Map.of(), "--printer-ip", "192.0.2.1", "--access-code", "x",
+                "--serial", "device/#");
     }
 
     private static void assertMessage(String expected, Map<String, String> env, String... args) {

@@ -60,7 +60,7 @@ final class DemoReconnects {
         Cli cli = new Cli();
         new CommandLine(cli).parseArgs("--demo", demo, "--bind", "127.0.0.1", "--chamber-port", String.valueOf(chamberPort),
                 "--rtsp-port", String.valueOf(rtspPort), "--http-port", String.valueOf(FreePort.get()),
-                "--data-dir", dir.resolve(demo).toString(), "--serial", serial,
+                "--mqtt-relay-port", String.valueOf(FreePort.get()), "--data-dir", dir.resolve(demo).toString(), "--serial", serial,
                 "--mqtt-url", brokerUri, "--snapshot-interval", "0", "--log-level", "warn");
         Config config = cli.toConfig();
         Topics topics = new Topics("homeassistant", "pandaproxy", Topics.nodeId(serial, null));

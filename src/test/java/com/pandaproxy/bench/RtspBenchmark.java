@@ -267,7 +267,7 @@ public final class RtspBenchmark {
 
     /**
      * CPU time of a process (utime + stime from /proc, clock ticks of 10 ms), in the kernel, and of
-     * its event-loop and JIT compiler threads (by thread name).
+     * its event-loop and JIT compiler threads (by thread name). Also used by {@link MqttRelayBenchmark}.
      */
     record Cpu(long total, long sys, long loops, long jit) {
         static Cpu of(long pid) throws Exception {

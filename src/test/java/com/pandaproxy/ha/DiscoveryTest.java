@@ -40,8 +40,8 @@ class DiscoveryTest {
 
     @Test
     void everyConfigIsJsonWithUniqueIdDeviceAvailabilityAndATopic() throws Exception {
-        List<Discovery.Message> configs = discovery.configs(CameraType.CHAMBER, true);
-        assertEquals(13, configs.size());
+        List<Discovery.Message> configs = discovery.configs(CameraType.CHAMBER, true, true);
+        assertEquals(15, configs.size());
         Set<String> uniqueIds = new HashSet<>();
         for (Discovery.Message m : configs) {
             JsonNode c = JSON.readTree(m.payload());
@@ -68,7 +68,7 @@ class DiscoveryTest {
     @Test
     void entitiesCarryTheirClassesAndCategories() throws Exception {
         Map<String, JsonNode> byTopic = new java.util.HashMap<>();
-        for (Discovery.Message m : discovery.configs(CameraType.CHAMBER, true)) {
+        for (Discovery.Message m : discovery.configs(CameraType.CHAMBER, true, true)) {
             byTopic.put(m.topic(), JSON.readTree(m.payload()));
         }
         JsonNode type = byTopic.get(topics.discovery("sensor", "camera_type"));
@@ -92,27 +92,44 @@ class DiscoveryTest {
         JsonNode trust = byTopic.get(topics.discovery("button", "trust_certificate"));
         assertEquals("Trust the printer's new certificate", trust.path("name").asText());
         assertEquals("config", trust.path("entity_category").asText());
+        JsonNode printerMqtt = byTopic.get(topics.discovery("binary_sensor", "printer_mqtt"));
+        assertEquals("Printer MQTT", printerMqtt.path("name").asText());
+        assertEquals("connectivity", printerMqtt.path("device_class").asText());
+        JsonNode mqttClients = byTopic.get(topics.discovery("sensor", "mqtt_clients"));
+        assertEquals("MQTT clients", mqttClients.path("name").asText());
+        assertEquals("measurement", mqttClients.path("state_class").asText());
+    }
+
+    @Test
+    void relayEntitiesOnlyWithTheRelay() {
+        Map<String, Integer> sizes = new java.util.HashMap<>();
+        for (Discovery.Message m : discovery.configs(CameraType.CHAMBER, true, false)) {
+            sizes.put(m.topic(), m.payload().length);
+        }
+        assertEquals(0, sizes.get(topics.discovery("binary_sensor", "printer_mqtt")), "empty retained config removes the entity");
+        assertEquals(0, sizes.get(topics.discovery("sensor", "mqtt_clients")));
+        assertTrue(sizes.get(topics.discovery("sensor", "clients")) > 0);
     }
 
     @Test
     void cameraEntityOnceTheTypeIsKnownWithSnapshots() {
-        for (var c : List.of(discovery.configs(CameraType.UNKNOWN, true), discovery.configs(CameraType.CHAMBER, false),
-                discovery.configs(CameraType.RTSP, false))) {
+        for (var c : List.of(discovery.configs(CameraType.UNKNOWN, true, false), discovery.configs(CameraType.CHAMBER, false, true),
+                discovery.configs(CameraType.RTSP, false, false))) {
             Discovery.Message camera = c.get(c.size() - 1);
             assertEquals(topics.discovery("camera", "chamber"), camera.topic());
             assertEquals(0, camera.payload().length, "empty retained config removes the entity");
         }
-        for (var c : List.of(discovery.configs(CameraType.CHAMBER, true), discovery.configs(CameraType.RTSP, true))) {
+        for (var c : List.of(discovery.configs(CameraType.CHAMBER, true, false), discovery.configs(CameraType.RTSP, true, false))) {
             assertTrue(c.get(c.size() - 1).payload().length > 0, "chamber image and RTSP printers have the camera entity");
         }
     }
 
     @Test
     void deviceLinksToThePageWhenThereIsOne() throws Exception {
-        assertTrue(JSON.readTree(discovery.configs(CameraType.RTSP, true).get(0).payload()).path("device")
+        assertTrue(JSON.readTree(discovery.configs(CameraType.RTSP, true, false).get(0).payload()).path("device")
                 .path("configuration_url").isMissingNode());
         Discovery linked = new Discovery(topics, "PandaProxy 01S00C123", "1.2.3", "homeassistant://hassio/ingress/local_pandaproxy");
-        for (Discovery.Message m : linked.configs(CameraType.RTSP, true)) {
+        for (Discovery.Message m : linked.configs(CameraType.RTSP, true, false)) {
             assertEquals("homeassistant://hassio/ingress/local_pandaproxy",
                     JSON.readTree(m.payload()).path("device").path("configuration_url").asText(), m.topic());
         }
@@ -151,6 +168,16 @@ class DiscoveryTest {
         assertEquals("impostor", attributes.path("new_cn").asText());
         assertEquals("off", States.of(new PrinterStatus(CameraType.RTSP, UpstreamState.STREAMING, 0, 0, 0, null, 0, null, 0,
                 TrustStatus.OFF)).get("printer_certificate"));
+
+        assertFalse(initial.containsKey("printer_mqtt"), "no relay, no relay states");
+
+        PrinterStatus withRelay = new PrinterStatus(CameraType.CHAMBER, UpstreamState.STREAMING, 1, 2, 0, null, 0, null, 0,
+                TrustStatus.UNKNOWN, new PrinterStatus.RelayStatus(UpstreamState.STREAMING, 5));
+        assertEquals("ON", States.of(withRelay).get("printer_mqtt"));
+        assertEquals("5", States.of(withRelay).get("mqtt_clients"));
+        PrinterStatus relayAway = new PrinterStatus(CameraType.CHAMBER, UpstreamState.STREAMING, 1, 2, 0, null, 0, null, 0,
+                TrustStatus.UNKNOWN, new PrinterStatus.RelayStatus(UpstreamState.BACKING_OFF, 2));
+        assertEquals("OFF", States.of(relayAway).get("printer_mqtt"));
     }
 
     @Test

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pandaproxy.printer.CameraType;
+import com.pandaproxy.printer.PrinterStatus;
+import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.tls.LocalCa;
 import com.pandaproxy.tls.PrinterTrust;
@@ -126,6 +128,22 @@ class HiveMqBridgeTest {
         Await.until("last frame time", Probe.WAIT, () -> !"None".equals(probe.text(t.state("last_frame"))));
         assertTrue(probe.text(t.state("last_frame")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00"),
                 probe.text(t.state("last_frame")));
+    }
+
+    @Test
+    void theRelaysEntitiesComeWithTheRelay() throws Exception {
+        Topics t = start(CameraType.CHAMBER, 0);
+        String connectivity = t.discovery("binary_sensor", "printer_mqtt");
+        Await.until("relay entity removed while there is no relay", Probe.WAIT,
+                () -> probe.latest.containsKey(connectivity) && probe.latest.get(connectivity).payload().length == 0);
+        printer.board.relay(new PrinterStatus.RelayStatus(UpstreamState.CONNECTING, 0));
+        Await.until("relay entity announced", Probe.WAIT, () -> probe.latest.get(connectivity).payload().length > 0);
+        assertEquals("Printer MQTT", JSON.readTree(probe.latest.get(connectivity).payload()).path("name").asText());
+        assertTrue(probe.latest.get(t.discovery("sensor", "mqtt_clients")).payload().length > 0);
+        probe.awaitText(t.state("printer_mqtt"), "OFF");
+        printer.board.relay(new PrinterStatus.RelayStatus(UpstreamState.STREAMING, 3));
+        probe.awaitText(t.state("printer_mqtt"), "ON");
+        probe.awaitText(t.state("mqtt_clients"), "3");
     }
 
     @Test

@@ -60,7 +60,8 @@ class MqttProcessTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "com.pandaproxy.app.Main", "--demo", demo, "--chamber-port", String.valueOf(chamberPort),
-                "--rtsp-port", String.valueOf(FreePort.get()), "--http-port", String.valueOf(FreePort.get()), "--data-dir", dir.resolve("data").toString(),
+                "--rtsp-port", String.valueOf(FreePort.get()), "--http-port", String.valueOf(FreePort.get()),
+                "--mqtt-relay-port", String.valueOf(FreePort.get()), "--data-dir", dir.resolve("data").toString(),
                 "--serial", SERIAL, "--mqtt-url", "mqtt://127.0.0.1:" + broker.port, "--snapshot-interval",
                 String.valueOf(snapshotSeconds)));
         command.addAll(List.of(extra));

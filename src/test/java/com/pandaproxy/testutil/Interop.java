@@ -3,6 +3,9 @@ package com.pandaproxy.testutil;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -48,5 +51,24 @@ public final class Interop {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A python3 that can run {@code imports} (Debian's /usr/bin/python3 first: a pyenv shim on PATH
+     * lacks the Debian packages), or skip/fail the test naming the {@code packages} to install.
+     */
+    public static Path python(String imports, String packages) {
+        List<Path> candidates = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            candidates.add(Path.of("/usr/bin/python3"));
+        }
+        find("python3").ifPresent(candidates::add);
+        for (Path python : candidates) {
+            if (Programs.run(List.of(python.toString(), "-c", imports), Duration.ofSeconds(20)).ok()) {
+                return python;
+            }
+        }
+        unavailable("no python3 that can run '" + imports + "' (install " + packages + ")");
+        return null;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs an external program to completion within a bounded time, keeping (the tail of) its output. */
@@ -35,6 +36,11 @@ public final class Programs {
 
     /** Runs {@code command} (in {@code dir} if not null); killed with its children after {@code timeout}. */
     public static Run run(List<String> command, Duration timeout, Path dir) {
+        return run(command, timeout, dir, Map.of());
+    }
+
+    /** As {@link #run(List, Duration, Path)}, with {@code env} added to the environment (secrets stay off the command line). */
+    public static Run run(List<String> command, Duration timeout, Path dir, Map<String, String> env) {
         Path log = null;
         try {
             log = Files.createTempFile("pandaproxy-program", ".log");
@@ -43,6 +49,7 @@ public final class Programs {
             if (dir != null) {
                 pb.directory(dir.toFile());
             }
+            pb.environment().putAll(env);
             Process p = pb.start();
             boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
