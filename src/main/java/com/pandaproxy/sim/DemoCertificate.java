@@ -15,7 +15,7 @@ import java.nio.file.Path;
  */
 public final class DemoCertificate {
     /** The simulated printer's serial number. */
-    public static final String SERIAL = "01S00DEMO000001";
+    public static final String SERIAL = SimulatedPrinter.DEMO_SERIAL;
     static final String CERT_FILE = "demo-printer-cert.pem";
     static final String KEY_FILE = "demo-printer-key.pem";
     public static final String CA_FILE = "demo-printer-ca.pem";

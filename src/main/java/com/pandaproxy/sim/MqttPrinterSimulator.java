@@ -63,7 +63,7 @@ public final class MqttPrinterSimulator implements SimulatedPrinter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttPrinterSimulator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The demo printer's serial number. */
-    public static final String DEMO_SERIAL = "01P00A000000001";
+    public static final String DEMO_SERIAL = SimulatedPrinter.DEMO_SERIAL;
 
     /**
      * @param serial       serial number: the certificate's CN and the topics' middle level

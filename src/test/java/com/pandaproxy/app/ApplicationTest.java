@@ -79,7 +79,7 @@ class ApplicationTest {
         int relayPort = FreePort.get();
         Config config = Config.builder().printer("127.0.0.1", SimulatedPrinter.DEMO_ACCESS_CODE).camera(CameraMode.CHAMBER)
                 .demo("chamber").listen("127.0.0.1", FreePort.get(), FreePort.get()).mqttPorts(relayPort, Bambu.MQTT_PORT)
-                .services(EnumSet.of(Service.CAMERA, Service.MQTT)).dataDir(dir).maxClients(4).build();
+                .services(EnumSet.of(Service.CAMERA, Service.MQTT)).dataDir(dir).maxClients(4).httpPort(0).build();
         try (Application app = Application.start(config);
                 RelayClient client = new RelayClient(relayPort, "application-test")) {
             client.connect(SimulatedPrinter.DEMO_ACCESS_CODE, MqttPrinterSimulator.DEMO_SERIAL);
@@ -108,7 +108,7 @@ class ApplicationTest {
 
     private Config.Builder demo() {
         return Config.builder().demo("chamber").camera(CameraMode.CHAMBER).printer("127.0.0.1", "13572468")
-                .listen("127.0.0.1", FreePort.get(), FreePort.get()).dataDir(dir).maxClients(4);
+                .listen("127.0.0.1", FreePort.get(), FreePort.get()).httpPort(0).mqttPorts(0, Bambu.MQTT_PORT).dataDir(dir).maxClients(4);
     }
 
     private static CertificateState certificateOnceStreaming(Application app) {
@@ -138,7 +138,7 @@ class ApplicationTest {
         ChamberSimulator sim = ChamberSimulator.start(0, "13572468", ChamberSimulator.Options.DEFAULT, ca.issue("01P00A000000001"));
         int port = sim.port();
         Config config = Config.builder().printer("127.0.0.1", "13572468").serial("01P00A000000001").camera(CameraMode.CHAMBER)
-                .printerPorts(port, FreePort.get()).listen("127.0.0.1", FreePort.get(), FreePort.get()).dataDir(dir).maxClients(4)
+                .printerPorts(port, FreePort.get()).listen("127.0.0.1", FreePort.get(), FreePort.get()).httpPort(0).dataDir(dir).maxClients(4)
                 .printerTrust(TrustMode.AUTO, List.of(ca.certificate())).build();
         try (Application app = Application.start(config)) {
             assertEquals(CertificateState.VERIFIED, certificateOnceStreaming(app));

@@ -95,7 +95,7 @@ class StartProblemsTest {
         int proxyPort = FreePort.get();
         int printerPort = FreePort.get();
         Config config = Config.builder().printer("127.0.0.1", CODE).printerPorts(printerPort, FreePort.get())
-                .listen("127.0.0.1", proxyPort, FreePort.get()).dataDir(dir).maxClients(4).build();
+                .listen("127.0.0.1", proxyPort, FreePort.get()).httpPort(0).dataDir(dir).maxClients(4).build();
         try (StderrCapture log = new StderrCapture(); Application app = Application.start(config)) {
             assertTrue(log.text().contains("no camera port is open until the printer has answered once"), log.text());
             assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), proxyPort).close());

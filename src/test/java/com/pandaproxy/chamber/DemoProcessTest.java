@@ -32,7 +32,7 @@ class DemoProcessTest {
         // output to a file: Process.destroy() closes the pipes, which would lose the last lines
         Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "com.pandaproxy.app.Main", "--demo", "--chamber-port", String.valueOf(port),
-                "--http-port", String.valueOf(FreePort.get()),
+                "--http-port", String.valueOf(FreePort.get()), "--mqtt-relay-port", String.valueOf(FreePort.get()),
                 "--data-dir", dir.resolve("data").toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

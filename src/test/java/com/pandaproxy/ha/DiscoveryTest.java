@@ -130,6 +130,9 @@ class DiscoveryTest {
                 .path("configuration_url").isMissingNode());
         Discovery linked = new Discovery(topics, "PandaProxy 01S00C123", "1.2.3", "homeassistant://hassio/ingress/local_pandaproxy");
         for (Discovery.Message m : linked.configs(CameraType.RTSP, true, false)) {
+            if (m.payload().length == 0) {
+                continue; // an entity removed (the relay's, here): no device
+            }
             assertEquals("homeassistant://hassio/ingress/local_pandaproxy",
                     JSON.readTree(m.payload()).path("device").path("configuration_url").asText(), m.topic());
         }
