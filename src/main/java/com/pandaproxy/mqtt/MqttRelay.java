@@ -11,11 +11,9 @@ import com.pandaproxy.printer.UpstreamTimings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
@@ -78,12 +76,7 @@ public final class MqttRelay implements AutoCloseable {
         byte[] code = ClientSession.codeBytes(context.printer().accessCode().reveal());
         LoginGate gate = new LoginGate("MQTT", context.authThrottle(), settings.login());
         SslContext serverTls = context.tls().server();
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loop, loop)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(BACKLOG_LOW, BACKLOG_HIGH))
+        ServerBootstrap bootstrap = Listen.server(loop, loop, new WriteBufferWaterMark(BACKLOG_LOW, BACKLOG_HIGH))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -1,5 +1,10 @@
 package com.pandaproxy.net;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -9,6 +14,20 @@ import java.net.BindException;
 /** Opens a listening port; what goes wrong becomes one sentence naming the port and the option that sets it. */
 public final class Listen {
     private Listen() {
+    }
+
+    /**
+     * A server bootstrap as every client-facing port of the proxy has it: accepting on
+     * {@code acceptor}, clients on {@code clients}, no Nagle delay (frames go out as they come),
+     * and {@code backlog} as each client's water marks (the fan-out drops for a client past them).
+     */
+    public static ServerBootstrap server(EventLoopGroup acceptor, EventLoopGroup clients, WriteBufferWaterMark backlog) {
+        return new ServerBootstrap()
+                .group(acceptor, clients)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, backlog);
     }
 
     /**

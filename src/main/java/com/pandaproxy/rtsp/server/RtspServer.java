@@ -10,13 +10,11 @@ import com.pandaproxy.rtsp.relay.Relay;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
@@ -73,13 +71,9 @@ public final class RtspServer implements AutoCloseable {
     public void start() throws java.io.IOException, InterruptedException {
         // on the relay's loop, like the client connections: UDP sessions write without a hand-off
         udp = UdpTransport.bind(relay.loop(), settings.bindAddress());
-        ServerBootstrap b = new ServerBootstrap()
-                // clients live on the relay's loop: packets go out without a cross-thread hand-off
-                // (one core serves hundreds of clients at 4 Mbit/s, see BENCHMARKS.md)
-                .group(group, relay.loop())
-                .channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        // clients live on the relay's loop: packets go out without a cross-thread hand-off
+        // (one core serves hundreds of clients at 4 Mbit/s, see BENCHMARKS.md)
+        ServerBootstrap b = Listen.server(group, relay.loop(), WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
