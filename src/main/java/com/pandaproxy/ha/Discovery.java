@@ -58,12 +58,7 @@ public final class Discovery {
         clients.put("icon", "mdi:account-multiple");
         out.add(message("sensor", "clients", clients));
 
-        ObjectNode camera = entity("printer_camera", "Printer camera");
-        camera.put("state_topic", topics.state("printer_camera"));
-        camera.put("device_class", "connectivity");
-        camera.put("payload_on", States.ON);
-        camera.put("payload_off", States.OFF);
-        out.add(message("binary_sensor", "printer_camera", camera));
+        out.add(message("binary_sensor", "printer_camera", connectivity("printer_camera", "Printer camera")));
 
         ObjectNode reconnect = button("reconnect", "Reconnect");
         reconnect.put("device_class", "restart");
@@ -117,12 +112,7 @@ public final class Discovery {
         out.add(message("button", "trust_certificate", trust));
 
         if (relay) {
-            ObjectNode printerMqtt = entity("printer_mqtt", "Printer MQTT");
-            printerMqtt.put("state_topic", topics.state("printer_mqtt"));
-            printerMqtt.put("device_class", "connectivity");
-            printerMqtt.put("payload_on", States.ON);
-            printerMqtt.put("payload_off", States.OFF);
-            out.add(message("binary_sensor", "printer_mqtt", printerMqtt));
+            out.add(message("binary_sensor", "printer_mqtt", connectivity("printer_mqtt", "Printer MQTT")));
 
             ObjectNode mqttClients = entity("mqtt_clients", "MQTT clients");
             mqttClients.put("state_topic", topics.state("mqtt_clients"));
@@ -148,6 +138,16 @@ public final class Discovery {
         ObjectNode node = entity(objectId, name);
         node.put("command_topic", topics.button(objectId));
         node.put("payload_press", Commands.PRESS);
+        return node;
+    }
+
+    /** A binary sensor: is the proxy connected to the printer's camera / MQTT. */
+    private ObjectNode connectivity(String objectId, String name) {
+        ObjectNode node = entity(objectId, name);
+        node.put("state_topic", topics.state(objectId));
+        node.put("device_class", "connectivity");
+        node.put("payload_on", States.ON);
+        node.put("payload_off", States.OFF);
         return node;
     }
 
