@@ -89,7 +89,11 @@ public final class KeyframeDecoder {
         if (frame == null || frame.getColor() != ColorSpace.YUV420 && frame.getColor() != ColorSpace.YUV420J) {
             throw new IOException("H.264 decoding gave no 4:2:0 picture");
         }
-        return encode(frame);
+        try {
+            return encode(frame);
+        } catch (RuntimeException e) { // e.g. a crop outside the picture, from a damaged SPS
+            throw new IOException("JPEG encoding failed: " + e, e);
+        }
     }
 
     /**

@@ -84,7 +84,16 @@ public final class Snapshots implements AutoCloseable {
     public CompletableFuture<Result> latest() {
         CompletableFuture<Result> result = new CompletableFuture<>();
         try {
-            worker.execute(() -> result.complete(take()));
+            worker.execute(() -> {
+                try {
+                    result.complete(take());
+                } catch (RuntimeException | Error e) { // never leave the asker (and the MJPEG tick) waiting
+                    lastProblem = e.toString();
+                    lastJpeg = null;
+                    LOG.warn("Cannot make a snapshot: {}", lastProblem);
+                    result.complete(Result.none("no picture: " + lastProblem));
+                }
+            });
         } catch (RejectedExecutionException e) {
             result.complete(Result.none("shutting down"));
         }
