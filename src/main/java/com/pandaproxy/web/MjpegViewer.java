@@ -32,6 +32,7 @@ final class MjpegViewer implements PictureViewer {
         this.channel = channel;
         // a little early is on time: pictures arrive with jitter, and 15 fps asked of 15 fps should be 15
         this.minIntervalNanos = fps <= 0 ? 0 : 1_000_000_000L * 9 / (10L * fps);
+        this.nextDueNanos = System.nanoTime(); // the first picture is due now (nanoTime may be negative)
     }
 
     @Override

@@ -3,6 +3,7 @@ package com.pandaproxy.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.printer.PrinterStatus;
 import com.pandaproxy.printer.StatusBoard;
 import io.netty.buffer.ByteBuf;
@@ -12,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -43,8 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP connection: its requests, one at a time. Every path but /healthz needs Basic auth
- * (user and access code) or must come through Home Assistant's ingress; wrong credentials are
- * answered after the login throttle's delay and the connection closed; a correct one at once.
+ * (user and access code) or must come through Home Assistant's ingress. Until it has shown one of
+ * them the connection counts in the login gate (bounded per address); wrong credentials are
+ * answered after the login throttle's hold and the connection closed; a correct one at once.
  */
 final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(WebHandler.class);
@@ -58,14 +61,18 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final int MAX_QUEUED = 4;
 
     private final WebServer server;
+    private final LoginGate.Login login;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private ScheduledFuture<?> deadline;
     private boolean streaming;
     private boolean answering;
+    private boolean loggedIn;
 
-    WebHandler(WebServer server) {
+    /** @param login this connection's way in: passed by the first request with the right code (or through ingress) */
+    WebHandler(WebServer server, LoginGate.Login login) {
         super(false);
         this.server = server;
+        this.login = login;
     }
 
     @Override
@@ -208,7 +215,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 text(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad ingress path", true);
                 return null;
             }
-            return ingress + "/";
+            return loggedIn(ctx, request) ? ingress + "/" : null;
         }
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (authorization == null) {
@@ -216,26 +223,28 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return null;
         }
         if (server.settings().auth().accepts(authorization)) {
-            return "/"; // answered at once, whatever wrong codes came from this address before
+            return loggedIn(ctx, request) ? "/" : null; // at once, whatever wrong codes came from this address before
         }
-        server.throttle().failed(address);
-        long delay = server.throttle().delayMillis(address);
         server.note("HTTP client " + peer(ctx) + ": wrong user name or access code");
         ctx.channel().config().setAutoRead(false);
         answering = true; // and closing: whatever else this connection asked is not answered
-        if (delay > 0) {
-            FullHttpRequest kept = request.retain();
-            ctx.executor().schedule(() -> {
-                try {
-                    challenge(ctx, kept, true);
-                } finally {
-                    kept.release();
-                }
-            }, delay, TimeUnit.MILLISECONDS);
-        } else {
-            challenge(ctx, request, true);
-        }
+        // what the answer needs of the request, without its body: nothing to release if the client leaves first
+        FullHttpRequest kept = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri());
+        login.failed(() -> challenge(ctx, kept, true));
         return null;
+    }
+
+    /** The first time on this connection: its login is over, and it takes a logged-in place (else 503, closed). */
+    private boolean loggedIn(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!loggedIn) {
+            login.passed();
+            if (!server.connectionLoggedIn(ctx.channel())) {
+                text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "Too many connections", true);
+                return false;
+            }
+            loggedIn = true;
+        }
+        return true;
     }
 
     private void challenge(ChannelHandlerContext ctx, FullHttpRequest request, boolean close) {

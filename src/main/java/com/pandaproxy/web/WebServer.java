@@ -2,6 +2,7 @@ package com.pandaproxy.web;
 
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.net.Listen;
+import com.pandaproxy.net.LoginGate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -61,23 +62,20 @@ public final class WebServer implements AutoCloseable {
 
     /** Binds the port; a port that cannot be bound is thrown here. */
     public void start() throws java.io.IOException {
-        int maxConnections = settings.maxViewers() + SPARE_CONNECTIONS;
+        // bounds the connections of one address that have not shown the code yet, and holds wrong codes back
+        // (a second longer than the request timeout, whose own line covers an idle connection)
+        LoginGate gate = new LoginGate("HTTP", throttle, settings.requestTimeout().plusSeconds(1));
         ServerBootstrap bootstrap = Listen.server(group, group, new WriteBufferWaterMark(BACKLOG_LOW, BACKLOG_HIGH))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (connections.incrementAndGet() > maxConnections) {
-                            connections.decrementAndGet();
-                            note("HTTP: " + maxConnections + " connections open, refusing more");
-                            ch.close();
-                            return;
-                        }
-                        ch.closeFuture().addListener(f -> connections.decrementAndGet());
                         channels.add(ch);
+                        LoginGate.Login login = gate.newLogin();
                         ch.pipeline()
+                                .addLast("login", login)
                                 .addLast("http", new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192))
                                 .addLast("aggregate", new HttpObjectAggregator(MAX_BODY))
-                                .addLast("web", new WebHandler(WebServer.this));
+                                .addLast("web", new WebHandler(WebServer.this, login));
                     }
                 });
         server = Listen.bind(bootstrap, settings.bindAddress(), settings.port(), "--http-port");
@@ -103,12 +101,24 @@ public final class WebServer implements AutoCloseable {
         return camera;
     }
 
-    AuthThrottle throttle() {
-        return throttle;
-    }
-
     Page page() {
         return page;
+    }
+
+    /**
+     * A connection has shown the code (or came through ingress): it takes one of the places for
+     * logged-in connections, if one is free (until it closes). Connections that have not are
+     * bounded by the login gate, per address, so that one host cannot take every place.
+     */
+    boolean connectionLoggedIn(Channel channel) {
+        int max = settings.maxViewers() + SPARE_CONNECTIONS;
+        if (connections.incrementAndGet() > max) {
+            connections.decrementAndGet();
+            note("HTTP: " + max + " logged-in connections open, refusing more");
+            return false;
+        }
+        channel.closeFuture().addListener(f -> connections.decrementAndGet());
+        return true;
     }
 
     /** Takes an MJPEG viewer's place, if one is free. */

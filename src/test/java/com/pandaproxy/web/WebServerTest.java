@@ -287,4 +287,25 @@ class WebServerTest extends WebTestBase {
         Await.until("the place freed", WAIT, () -> f.web.viewers() == 0);
         assertFalse(f.board.clients().stream().anyMatch(c -> c.protocol().equals("mjpeg")));
     }
+
+    /**
+     * One host's idle connections (a misbehaving tool, a flood) cannot take every place: connections
+     * that have not shown the code are bounded per address by the login gate, so a right client from
+     * another address is served at once. Before, all connections counted against one cap, and
+     * {@code maxViewers + SPARE_CONNECTIONS} idle ones locked everyone out.
+     */
+    @Test
+    void oneHostsIdleConnectionsDoNotLockOutOthers() throws Exception {
+        WebFixture f = chamber(5);
+        InetAddress other = InetAddress.getByName("127.0.0.2");
+        List<RawHttp> idle = new ArrayList<>();
+        for (int i = 0; i < 64 + WebServer.SPARE_CONNECTIONS + 8; i++) { // the fixture serves 64 viewers
+            idle.add(closer.add(RawHttp.connect(other, f.web.port(), 0)));
+        }
+        long start = System.nanoTime();
+        RawHttp.Response ok = get(f, "/api/status");
+        assertEquals(200, ok.status(), ok.text());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 2000, "served at once: " + millis + " ms");
+    }
 }
