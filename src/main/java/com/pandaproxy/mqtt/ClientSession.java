@@ -26,11 +26,11 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,7 +38,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +57,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     static final int MAX_FILTERS = 32;
     /** QoS 2 commands one client may have waiting for its PUBREL. */
     static final int MAX_QOS2_IN_FLIGHT = 64;
+    /** A client with keep-alive 0 that neither sends nor gets anything this long is closed. */
+    static final java.time.Duration IDLE_LIMIT = java.time.Duration.ofMinutes(10);
     /** How often a client may see a "dropped" line about its commands in the log. */
     static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -194,11 +195,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         joined = true;
-        if (keepAlive > 0) {
-            // MQTT 3.1.1, 3.1.2.10: nothing from the client for one and a half times its keep-alive
-            channel.pipeline().addBefore("session", "keep-alive",
-                    new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
-        }
+        // MQTT 3.1.1, 3.1.2.10: nothing from the client for one and a half times its keep-alive.
+        // Keep-alive 0 turns that off; a client that then neither sends nor gets anything for
+        // IDLE_LIMIT (it subscribed to nothing and has vanished) still gives its place back.
+        channel.pipeline().addBefore("session", "keep-alive", keepAlive > 0
+                ? new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS)
+                : new IdleStateHandler(0, 0, IDLE_LIMIT.toMillis(), TimeUnit.MILLISECONDS));
         channel.writeAndFlush(MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false)
@@ -215,8 +217,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            refuse("silent for longer than one and a half keep-alive intervals");
+        if (evt instanceof IdleStateEvent idle) {
+            refuse(idle.state() == IdleState.ALL_IDLE
+                    ? "nothing sent or received for " + IDLE_LIMIT.toMinutes() + " minutes (keep-alive 0)"
+                    : "silent for longer than one and a half keep-alive intervals");
             return;
         }
         ctx.fireUserEventTriggered(evt);

@@ -47,7 +47,6 @@ final class Hub {
     private String serial;
     private PrinterLink link; // the printer connection while it is up, else null
     private long lastPushallNanos;
-    private long reports;
 
     /**
      * @param serial     the configured serial number, or null
@@ -66,10 +65,6 @@ final class Hub {
         this.lastPushallNanos = clock.getAsLong() - pushallIntervalNanos;
     }
 
-    EventLoop loop() {
-        return loop;
-    }
-
     /** The printer's serial number once known (configured, or learned from the printer). */
     String serial() {
         return serial;
@@ -83,11 +78,6 @@ final class Hub {
     /** Clients logged in. */
     int clients() {
         return sessions.size();
-    }
-
-    /** Reports relayed from the printer since start. */
-    long reports() {
-        return reports;
     }
 
     // ---- the printer side
@@ -135,7 +125,6 @@ final class Hub {
     /** One report from the printer, to every subscribed client. */
     void report(String topic, ByteBuf payload) {
         assert loop.inEventLoop();
-        reports++;
         byte[] bytes = ByteBufUtil.getBytes(payload);
         boolean wasComplete = state.complete();
         PrinterState.Report report = state.accept(bytes);
@@ -225,12 +214,19 @@ final class Hub {
             session.dropped("the printer is not connected");
             return null;
         }
+        if (command.type() != ClientCommand.Type.PUSHALL && !link.writable()) {
+            // bounded: commands never pile up in the proxy behind a printer that reads slowly
+            payload.release();
+            session.dropped("the printer is not taking commands as fast as they come");
+            return null;
+        }
         switch (command.type()) {
             case PUSHALL -> {
                 payload.release();
                 if (state.complete()) {
                     sendState(session, command.sequenceId());
-                } else {
+                } else { // one answer owed per client, however often it asks
+                    owed.removeIf(o -> o.session() == session);
                     owed.add(new Owed(session, command.sequenceId()));
                 }
                 pushallIfDue(); // the answer here is from the relay's state; the printer's refreshes it

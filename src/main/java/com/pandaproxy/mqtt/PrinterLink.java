@@ -188,6 +188,11 @@ final class PrinterLink extends ChannelInboundHandlerAdapter implements Upstream
         pushall();
     }
 
+    /** Whether the connection to the printer takes more (below its write buffer's high water mark). */
+    boolean writable() {
+        return channel.isWritable();
+    }
+
     /** Sends a command to the printer's request topic with {@code qos}; takes ownership of {@code payload}. */
     ChannelFuture send(MqttQoS qos, ByteBuf payload) {
         if (!up()) {

@@ -215,6 +215,15 @@ public final class MqttPrinterSimulator implements SimulatedPrinter {
         silent = value;
     }
 
+    /** A printer that stops reading from its clients (a busy printer): what they send stays in the network. */
+    public void deaf(boolean value) {
+        loop.submit(() -> {
+            for (Client c : clients) {
+                c.channel.config().setAutoRead(!value);
+            }
+        }).syncUninterruptibly();
+    }
+
     /** Closes every client connection at once, as a printer dropping off the network does (no goodbye). */
     public void dropClients() {
         loop.submit(() -> {

@@ -217,6 +217,29 @@ class MqttRelayTest {
         }
     }
 
+    /**
+     * A printer that stops reading: commands are dropped once its connection's buffer is full (one
+     * log line), instead of piling up in the proxy without a bound; the client stays connected.
+     */
+    @Test
+    void commandsForAPrinterThatDoesNotReadAreBounded() throws Exception {
+        RelayClient c = client();
+        c.next(WAIT);
+        String pad = "x".repeat(16 * 1024);
+        try (StderrCapture log = new StderrCapture()) {
+            sim.deaf(true);
+            for (int i = 0; i < 400; i++) { // 6.4 MB, far more than the network and the buffer hold
+                c.publish(SERIAL, "{\"print\":{\"sequence_id\":\"flood-" + i + "\",\"command\":\"gcode_line\",\"param\":\""
+                        + pad + "\"}}", 0);
+            }
+            Await.until("commands dropped", WAIT, () -> log.text().contains("not taking commands as fast as they come"));
+            sim.deaf(false);
+            Await.until("the printer read what reached it", WAIT, () -> commandsContaining("flood-") > 0);
+            assertTrue(commandsContaining("flood-") < 400, "some dropped: " + commandsContaining("flood-"));
+            assertTrue(c.connected());
+        }
+    }
+
     @Test
     void badClientsAreRefusedAndNobodyElseNotices() throws Exception {
         RelayClient good = client();
