@@ -223,7 +223,7 @@ public final class Cli {
         String serialNumber = blankToNull(serial);
         if (serialNumber != null && !serialNumber.matches("[A-Za-z0-9_-]{1,64}")) {
             // it is a level of the printer's MQTT topics (device/SERIAL/report)
-            throw new ConfigException("--serial must be the printer's serial number: letters and digits, not '" + serialNumber + "'");
+            throw new ConfigException("--serial must be the printer's serial number (letters, digits, '-' or '_'; at most 64), not '" + serialNumber + "'");
         }
         int defaultRtsp = demoMode == null ? Bambu.RTSP_PORT : 8554;
         return Config.builder().printer(ip, code).serial(serialNumber).camera(mode)

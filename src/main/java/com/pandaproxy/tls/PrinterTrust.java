@@ -144,10 +144,6 @@ public final class PrinterTrust {
         return this;
     }
 
-    public TrustMode mode() {
-        return mode;
-    }
-
     /** The trust manager of the client TLS context: every handshake with the printer goes through {@link #check}. */
     public X509ExtendedTrustManager trustManager() {
         return manager;

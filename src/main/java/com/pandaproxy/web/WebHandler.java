@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pandaproxy.net.LoginGate;
+import com.pandaproxy.net.Version;
 import com.pandaproxy.printer.PrinterStatus;
 import com.pandaproxy.printer.StatusBoard;
 import io.netty.buffer.ByteBuf;
@@ -331,17 +332,12 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ports.put("chamber", server.settings().chamberPort());
         ports.put("rtsp", server.settings().rtspPort());
         json.put("user", server.settings().auth().user());
-        json.put("version", version());
+        json.put("version", Version.current());
         try {
             return JSON.writeValueAsBytes(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String version() {
-        String v = WebHandler.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     private void snapshot(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -372,7 +368,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "fps must be a whole number from 1 to " + MAX_FPS + "\n", false);
+            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "fps must be a whole number from 1 to " + MAX_FPS + " (0: every picture)\n", false);
             return;
         }
         if (!server.viewerJoins()) {
