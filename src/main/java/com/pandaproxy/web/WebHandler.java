@@ -33,11 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +46,7 @@ import org.slf4j.LoggerFactory;
 final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(WebHandler.class);
     static final String INGRESS_HEADER = "X-Ingress-Path";
-    /** What an ingress prefix looks like ("/api/hassio_ingress/TOKEN"): nothing that could break out of an attribute. */
-    private static final Pattern INGRESS_PATH = Pattern.compile("(/[A-Za-z0-9_.~-]{1,128}){1,8}");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_FPS = 30;
 
     /** Requests pipelined behind one still being answered (a snapshot): kept in order, a few at most. */
     private static final int MAX_QUEUED = 4;
@@ -132,11 +126,9 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             text(ctx, request, status, status.reasonPhrase(), true);
             return;
         }
-        String rawPath = new QueryStringDecoder(request.uri()).rawPath();
-        String lower = rawPath.toLowerCase(Locale.ROOT);
-        if (!rawPath.startsWith("/") || rawPath.contains("..") || rawPath.contains("//") || rawPath.contains("\\")
-                || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%2e")) {
-            server.note("HTTP client " + peer(ctx) + ": refused path " + abbreviate(rawPath));
+        String rawPath = Requests.path(request.uri());
+        if (rawPath == null) {
+            server.note("HTTP client " + peer(ctx) + ": refused path " + abbreviate(new QueryStringDecoder(request.uri()).rawPath()));
             text(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad path", true);
             return;
         }
@@ -203,12 +195,12 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String ingress = request.headers().get(INGRESS_HEADER);
         InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
         if (ingress != null && server.settings().ingressProxies().contains(address)) {
-            if (!INGRESS_PATH.matcher(ingress).matches()) {
+            String base = Requests.ingressBase(ingress);
+            if (base == null) {
                 server.note("HTTP: ingress request with a malformed " + INGRESS_HEADER + " header");
                 text(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad ingress path", true);
-                return null;
             }
-            return ingress + "/";
+            return base;
         }
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (authorization == null) {
@@ -357,13 +349,9 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void stream(ChannelHandlerContext ctx, FullHttpRequest request) {
         int fps;
         try {
-            List<String> values = new QueryStringDecoder(request.uri()).parameters().get("fps");
-            fps = values == null || values.isEmpty() ? 0 : Integer.parseInt(values.get(0));
-            if (fps < 0 || fps > MAX_FPS) {
-                throw new NumberFormatException();
-            }
+            fps = Requests.fps(request.uri());
         } catch (NumberFormatException e) {
-            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "fps must be a whole number from 1 to " + MAX_FPS + "\n", false);
+            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "fps must be a whole number from 1 to " + Requests.MAX_FPS + "\n", false);
             return;
         }
         if (!server.viewerJoins()) {
