@@ -41,10 +41,15 @@ final class Requests {
     /**
      * The {@code fps} parameter of an MJPEG request: 0 when there is none (no cap), else 1 to {@link #MAX_FPS}.
      *
-     * @throws NumberFormatException if it is anything else
+     * @throws NumberFormatException if it is anything else, or the query cannot be read (a malformed %-escape)
      */
     static int fps(String uri) {
-        List<String> values = new QueryStringDecoder(uri).parameters().get("fps");
+        List<String> values;
+        try {
+            values = new QueryStringDecoder(uri).parameters().get("fps");
+        } catch (IllegalArgumentException e) {
+            throw new NumberFormatException("malformed query");
+        }
         int fps = values == null || values.isEmpty() ? 0 : Integer.parseInt(values.get(0));
         if (fps < 0 || fps > MAX_FPS) {
             throw new NumberFormatException("fps " + fps);

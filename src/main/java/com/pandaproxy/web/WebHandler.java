@@ -351,7 +351,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             fps = Requests.fps(request.uri());
         } catch (NumberFormatException e) {
-            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "fps must be a whole number from 1 to " + Requests.MAX_FPS + "\n", false);
+            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad query: fps must be a whole number from 1 to " + Requests.MAX_FPS + "\n", false);
             return;
         }
         if (!server.viewerJoins()) {
