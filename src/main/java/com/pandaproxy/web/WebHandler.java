@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pandaproxy.printer.PrinterStatus;
 import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.tls.CertificateState;
+import com.pandaproxy.tls.TrustStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -280,7 +282,10 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         text(ctx, request, serving ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body, false);
     }
 
-    /** The same facts as the MQTT states, under the same names, plus the clients, the ports and the version. */
+    /**
+     * The same facts as the MQTT states, under the same names (the MQTT relay's only while it is on),
+     * plus the clients, the relay's connection state, the ports and the version.
+     */
     private byte[] status() {
         PrinterStatus s = server.camera().status();
         ObjectNode json = JSON.createObjectNode();
@@ -301,6 +306,18 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         json.put("reconnects", s.reconnects());
         json.put("last_error", s.lastError());
         json.put("bad_frames", s.badFrames());
+        TrustStatus certificate = s.certificate();
+        json.put("printer_certificate", certificate.state() == CertificateState.UNKNOWN ? null : certificate.state().id());
+        ObjectNode cert = json.putObject("printer_certificate_attributes");
+        cert.put("sha256", certificate.sha256());
+        cert.put("cn", certificate.cn());
+        cert.put("new_sha256", certificate.newSha256());
+        cert.put("new_cn", certificate.newCn());
+        if (s.relay() != null) {
+            json.put("printer_mqtt", s.relay().connected());
+            json.put("printer_mqtt_state", s.relay().upstreamState().id());
+            json.put("mqtt_clients", s.relay().clients());
+        }
         ArrayNode list = json.putArray("client_list");
         for (StatusBoard.Client c : server.camera().clients()) {
             ObjectNode n = list.addObject();
@@ -313,6 +330,9 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ports.put("http", server.port());
         ports.put("chamber", server.settings().chamberPort());
         ports.put("rtsp", server.settings().rtspPort());
+        if (server.settings().mqttPort() > 0) {
+            ports.put("mqtt", server.settings().mqttPort());
+        }
         json.put("user", server.settings().auth().user());
         json.put("version", version());
         try {
