@@ -274,11 +274,13 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return false;
     }
 
+    /** Serving while a camera port is open or the MQTT relay is on (with {@code --services mqtt} it is all there is). */
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
         PrinterStatus s = server.camera().status();
-        boolean serving = server.camera().serving();
+        boolean serving = server.camera().serving() || s.relay() != null;
         String body = (serving ? "serving" : "not serving") + "; printer camera " + s.upstreamState().id()
-                + (s.lastError() == null ? "" : " (" + s.lastError() + ")") + "\n";
+                + (s.lastError() == null ? "" : " (" + s.lastError() + ")")
+                + (s.relay() == null ? "" : "; printer MQTT " + s.relay().upstreamState().id()) + "\n";
         text(ctx, request, serving ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body, false);
     }
 

@@ -46,6 +46,12 @@ class WebServerTest extends WebTestBase {
         RawHttp.Response down = get(f, "/healthz", "");
         assertEquals(503, down.status());
         assertTrue(down.text().startsWith("not serving; printer camera stopped"), down.text());
+        // --services mqtt: no camera served, the relay is what the proxy serves
+        f.board.relay(new PrinterStatus.RelayStatus(UpstreamState.STREAMING, 0));
+        RawHttp.Response relay = get(f, "/healthz", "");
+        assertEquals(200, relay.status(), relay.text());
+        assertTrue(relay.text().startsWith("serving; printer camera stopped") && relay.text().endsWith("; printer MQTT streaming\n"),
+                relay.text());
     }
 
     @Test
