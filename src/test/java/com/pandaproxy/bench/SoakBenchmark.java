@@ -4,6 +4,7 @@ import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.sim.MqttPrinterSimulator;
 import com.pandaproxy.sim.RtspSimulator;
 import com.pandaproxy.testutil.ChamberViewer;
+import com.pandaproxy.testutil.FreePort;
 import com.pandaproxy.tls.ServerCertificate;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -719,9 +720,9 @@ public final class SoakBenchmark {
             Files.createDirectories(dir);
             ServerCertificate.loadOrCreate(dir, "127.0.0.1"); // as on every start after the first
             Files.deleteIfExists(dir.resolve("printer-trust.properties")); // the simulated printers' certificates are new
-            int port = freePort();
-            int httpPort = freePort();
-            int mqttPort = freePort();
+            int port = FreePort.get();
+            int httpPort = FreePort.get();
+            int mqttPort = FreePort.get();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             if (flags.equals("docker")) {
                 command.addAll(ChamberBenchmark.dockerFlags());
@@ -747,12 +748,6 @@ public final class SoakBenchmark {
                 Thread.sleep(50);
             }
             return new Proxy(camera, process, port, httpPort, mqttPort, mqtt.serial());
-        }
-
-        private static int freePort() throws IOException {
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                return s.getLocalPort();
-            }
         }
 
         /** RSS and threads from /proc, open descriptors, and the heap in use right after a full collection (jcmd). */
