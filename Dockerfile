@@ -18,7 +18,7 @@ RUN ./mvnw -B -ntp -q -Dmaven.test.skip=true package
 
 FROM ${BUILD_FROM}
 LABEL org.opencontainers.image.title="PandaProxy" \
-      org.opencontainers.image.description="Camera proxy for BambuLab printers"
+      org.opencontainers.image.description="Camera and MQTT proxy for BambuLab printers"
 
 # netty-tcnative's BoringSSL is built for glibc; musl's dynamic linker resolves it as it is
 # (MuslTlsLibraryTest), so no glibc compatibility package is needed. The start-up log names the
