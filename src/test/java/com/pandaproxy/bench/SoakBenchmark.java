@@ -124,6 +124,8 @@ public final class SoakBenchmark {
     private final Map<String, AtomicLong> errors = new LinkedHashMap<>();
     private final ConcurrentLinkedQueue<String> errorLines = new ConcurrentLinkedQueue<>();
     private final AtomicLong joins = new AtomicLong();
+    /** Joins per kind: every kind must have made clients. */
+    private final Map<String, AtomicLong> joinsByKind = new LinkedHashMap<>();
     private final AtomicLong garbage = new AtomicLong();
     /** Until when (nanoTime) a missing picture or a 503 is what the printer's absence means. */
     private volatile long printerAwayUntil;
@@ -145,7 +147,10 @@ public final class SoakBenchmark {
         chamber = Proxy.start(jar, flags, work.resolve("chamber"), "chamber", chamberPrinter.port(), chamberPrinterMqtt);
         rtsp = Proxy.start(jar, flags, work.resolve("rtsp"), "rtsp", rtspPrinter.port(), rtspPrinterMqtt);
         trustAll = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-        KINDS.forEach(k -> clients.put(k.name(), new ArrayList<>()));
+        KINDS.forEach(k -> {
+            clients.put(k.name(), new ArrayList<>());
+            joinsByKind.put(k.name(), new AtomicLong());
+        });
     }
 
     public static void main(String[] args) throws Exception {
@@ -241,6 +246,7 @@ public final class SoakBenchmark {
         try {
             Client c = kind.factory().join(this);
             joins.incrementAndGet();
+            joinsByKind.get(kind.name()).incrementAndGet();
             long now = System.nanoTime();
             List<Joined> list = clients.get(kind.name());
             synchronized (list) {
@@ -675,8 +681,14 @@ public final class SoakBenchmark {
     }
 
     private void summary() {
+        joinsByKind.forEach((kind, n) -> {
+            if (n.get() == 0) {
+                error(kind + ": no client joined");
+            }
+        });
         System.out.printf(Locale.ROOT, "%d joins, %d garbage connections, %d client-visible errors not meant to happen%n",
                 joins.get(), garbage.get(), errorCount());
+        System.out.println("joins by kind: " + joinsByKind);
         errors.forEach((what, n) -> System.out.printf(Locale.ROOT, "  %5d  %s%n", n.get(), what));
         if (!errorLines.isEmpty()) {
             System.out.println("first errors:");
