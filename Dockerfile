@@ -18,7 +18,7 @@ RUN ./mvnw -B -ntp -q -Dmaven.test.skip=true package
 
 FROM ${BUILD_FROM}
 LABEL org.opencontainers.image.title="PandaProxy" \
-      org.opencontainers.image.description="Camera proxy for BambuLab printers"
+      org.opencontainers.image.description="Camera and MQTT proxy for BambuLab printers"
 
 # netty-tcnative's BoringSSL is built for glibc; musl's dynamic linker resolves it as it is
 # (MuslTlsLibraryTest), so no glibc compatibility package is needed. The start-up log names the
@@ -53,8 +53,8 @@ WORKDIR /app
 # net.ipv4.ip_unprivileged_port_start=0 in containers.
 EXPOSE 322 6000 8765 8883
 
-# Healthy while the proxy serves (its camera port is open): GET /healthz answers 200, else 503 with
-# the printer camera's state. busybox wget (in the base image), not a JVM, once a minute.
+# Healthy while the proxy serves (a camera port is open, or the MQTT relay is on): GET /healthz answers
+# 200, else 503 with the printer connections' states. busybox wget (in the base image), not a JVM, once a minute.
 HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
     CMD host="${BIND_ADDRESS:-127.0.0.1}"; case "$host" in 0.0.0.0|::) host=127.0.0.1 ;; esac; \
         wget -q -O /dev/null "http://$host:${HTTP_PORT:-8765}/healthz" || exit 1

@@ -57,8 +57,30 @@ function urls(s) {
   } else if (s.camera_type === "chamber") {
     list.push(["Chamber-image clients (as the printer: address and port)", h + ":" + s.ports.chamber]);
   }
+  if (s.ports.mqtt) {
+    list.push(["MQTT tools (Bambu Lab integration, slicers in LAN mode; user " + s.user + ", the printer's serial in the topics)",
+      h + ":" + s.ports.mqtt]);
+  }
   const body = $("urls");
   body.replaceChildren(...list.map(([what, url]) => row([what, code(url)])));
+}
+
+// the printer's certificate (--printer-trust): its state and fingerprint, and what to do when it is not trusted
+function certificate(state, a) {
+  const known = (sha, cn) => sha ? " (SHA-256 " + sha + (cn ? ", CN " + cn : "") + ")" : "";
+  text("printer_certificate", state === null ? "not checked yet" : state + known(a.sha256, a.cn));
+  const hints = {
+    changed: "The printer presents another certificate" + known(a.new_sha256, a.new_cn) + " than the one trusted: "
+      + "the proxy does not connect to it. If you know why (a replaced printer), press \u201cTrust the printer's new "
+      + "certificate\u201d in Home Assistant, or delete printer-trust.properties in the data folder. If not, find out "
+      + "what answers at the printer's address first; Reconnect tries the trusted certificate again.",
+    refused: "The printer's certificate" + known(a.new_sha256, a.new_cn) + " is refused by --printer-trust bambu "
+      + "(not signed by BambuLab's CAs for this printer's serial): the proxy does not connect to it. If it is your "
+      + "printer, give its CA with --printer-ca, or use --printer-trust auto.",
+  };
+  const hint = $("certificate_hint");
+  hint.hidden = !(state in hints);
+  hint.textContent = hints[state] || "";
 }
 
 function render(s) {
@@ -72,6 +94,13 @@ function render(s) {
   text("last_frame", s.last_frame_age_ms === null ? "none yet" : (s.last_frame_age_ms / 1000).toFixed(1) + " s ago");
   text("reconnects", String(s.reconnects));
   text("last_error", s.last_error || "none");
+  certificate(s.printer_certificate, s.printer_certificate_attributes);
+  const relay = s.printer_mqtt !== undefined;
+  for (const e of document.querySelectorAll(".mqtt")) e.hidden = !relay;
+  if (relay) {
+    text("printer_mqtt", (s.printer_mqtt ? "connected" : s.printer_mqtt_state.replace("_", " ")) + ", "
+      + s.mqtt_clients + (s.mqtt_clients === 1 ? " tool" : " tools"));
+  }
   const perProtocol = {};
   for (const c of s.client_list) perProtocol[c.protocol] = (perProtocol[c.protocol] || 0) + 1;
   const counts = Object.entries(perProtocol).map(([p, n]) => n + " " + p).join(", ");

@@ -242,7 +242,8 @@ public final class Application implements AutoCloseable {
     private static WebSettings webSettings(Config config) throws java.net.UnknownHostException {
         Set<InetAddress> ingress = config.ingressProxy() == null ? Set.of() : Set.of(InetAddress.getByName(config.ingressProxy()));
         return new WebSettings(config.bindAddress(), config.httpPort(), new BasicAuth(Bambu.USER, config.accessCode().reveal()),
-                ingress, config.maxClients(), config.chamberPort(), config.rtspPort(), WebSettings.REQUEST_TIMEOUT);
+                ingress, config.maxClients(), config.chamberPort(), config.rtspPort(),
+                config.serves(Service.MQTT) ? config.mqttRelayPort() : 0, WebSettings.REQUEST_TIMEOUT);
     }
 
     /**

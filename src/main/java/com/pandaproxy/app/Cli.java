@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "pandaproxy", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Camera proxy for BambuLab printers: one connection to the printer, any number of clients.")
+        description = "Camera and MQTT proxy for BambuLab printers: one connection to the printer, any number of clients.")
 public final class Cli {
     /** Option long name → environment variable. */
     static final Map<String, String> ENV = new LinkedHashMap<>();

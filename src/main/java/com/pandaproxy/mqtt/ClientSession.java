@@ -111,7 +111,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (joined) {
             joined = false;
             hub.leave(this);
-            LOG.info("MQTT client {} ({}) left", clientId, channel.remoteAddress());
+            LOG.info("MQTT client {} left", describe());
         }
     }
 
@@ -205,7 +205,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
                 .sessionPresent(false)
                 .build());
-        LOG.info("MQTT client {} ({}) joined", clientId, channel.remoteAddress());
+        LOG.info("MQTT client {} joined", describe());
     }
 
     /** Refuses the login with {@code code}, says why in the log, and closes. */
@@ -275,7 +275,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         String topic = publish.variableHeader().topicName();
         String target = Topics.serialOfRequest(topic);
         if (target == null || hub.serial() != null && !hub.serial().equals(target)) {
-            refuse("published to " + topic + ", not the printer's request topic");
+            refuse("published to " + printable(topic) + ", not the printer's request topic");
             return;
         }
         ByteBuf payload = publish.payload();
@@ -328,7 +328,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         droppedSinceLog++;
         long now = System.nanoTime();
         if (lastDropLogNanos == 0 || now - lastDropLogNanos >= DROP_LOG_INTERVAL_NANOS) {
-            LOG.warn("MQTT client {}: {} command(s) dropped: {} (commands are not kept for later)", clientId, droppedSinceLog, why);
+            LOG.warn("MQTT client {}: {} command(s) dropped: {} (commands are not kept for later)", printable(clientId), droppedSinceLog, why);
             lastDropLogNanos = now == 0 ? 1 : now;
             droppedSinceLog = 0;
         }
@@ -378,7 +378,22 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private String describe() {
-        return clientId == null ? String.valueOf(channel.remoteAddress()) : clientId + " (" + channel.remoteAddress() + ")";
+        return clientId == null ? String.valueOf(channel.remoteAddress()) : printable(clientId) + " (" + channel.remoteAddress() + ")";
+    }
+
+    /** A client's own text (its id, a topic) for the log: control characters escaped (one event, one line), at most 200 characters. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        for (; i < text.length() && b.length() < 200; i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || c == (char) 0x2028 || c == (char) 0x2029) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return i < text.length() ? b + "…" : b.toString();
     }
 
     private void malformed(Throwable cause) {
@@ -407,7 +422,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 : root instanceof SslHandshakeTimeoutException ? "TLS not finished in time"
                 : root instanceof javax.net.ssl.SSLException ? "TLS failed: " + root.getMessage()
                 : root instanceof IOException ? "connection error: " + root.getMessage()
-                : "error: " + root;
+                : null;
+        if (reason == null) { // not the client's doing: a bug of ours, so a warning
+            if (!reported) {
+                reported = true;
+                LOG.warn("MQTT relay: unexpected error, closing client {}: {}", describe(), root.toString()); // a client's text never first
+            }
+            channel.close();
+            return;
+        }
         refuse(reason);
     }
 

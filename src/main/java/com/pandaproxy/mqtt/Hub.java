@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,9 @@ final class Hub {
     /** A client's {@code pushall} asked while the state was not complete yet. */
     private record Owed(ClientSession session, JsonNode sequenceId) {
     }
+
+    /** How long an answer to {@code pushall} may take before it is asked for again, while the state is not whole. */
+    static final long PUSHALL_RETRY_NANOS = TimeUnit.SECONDS.toNanos(20);
 
     private final EventLoop loop;
     private final int maxClients;
@@ -111,10 +115,16 @@ final class Hub {
         }
     }
 
-    /** Asks the printer for {@code pushall} unless it was asked less than the interval ago: P1 firmware lags when asked often. */
+    /**
+     * Asks the printer for {@code pushall} unless it was asked less than the interval ago: P1 firmware
+     * lags when asked often. While the relay has no whole state, the last answer is taken as lost after
+     * {@link #PUSHALL_RETRY_NANOS} (a printer that was busy or stalled when the connection came up):
+     * otherwise clients would get no whole state until the interval (5 minutes) has passed.
+     */
     private boolean pushallIfDue() {
         long now = clock.getAsLong();
-        if (now - lastPushallNanos < pushallIntervalNanos) {
+        long interval = state.complete() ? pushallIntervalNanos : Math.min(pushallIntervalNanos, PUSHALL_RETRY_NANOS);
+        if (now - lastPushallNanos < interval) {
             return false;
         }
         lastPushallNanos = now;
@@ -163,6 +173,8 @@ final class Hub {
                 }
             }
             owed.clear();
+        } else if (!state.complete() && printerUp()) {
+            pushallIfDue(); // the printer reports changes, but its whole state has not come
         }
     }
 

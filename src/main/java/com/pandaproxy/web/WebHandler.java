@@ -7,6 +7,8 @@ import com.pandaproxy.net.LoginGate;
 import com.pandaproxy.net.Version;
 import com.pandaproxy.printer.PrinterStatus;
 import com.pandaproxy.printer.StatusBoard;
+import com.pandaproxy.tls.CertificateState;
+import com.pandaproxy.tls.TrustStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -36,11 +38,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +52,7 @@ import org.slf4j.LoggerFactory;
 final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(WebHandler.class);
     static final String INGRESS_HEADER = "X-Ingress-Path";
-    /** What an ingress prefix looks like ("/api/hassio_ingress/TOKEN"): nothing that could break out of an attribute. */
-    private static final Pattern INGRESS_PATH = Pattern.compile("(/[A-Za-z0-9_.~-]{1,128}){1,8}");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_FPS = 30;
 
     /** Requests pipelined behind one still being answered (a snapshot): kept in order, a few at most. */
     private static final int MAX_QUEUED = 4;
@@ -140,11 +136,9 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             text(ctx, request, status, status.reasonPhrase(), true);
             return;
         }
-        String rawPath = new QueryStringDecoder(request.uri()).rawPath();
-        String lower = rawPath.toLowerCase(Locale.ROOT);
-        if (!rawPath.startsWith("/") || rawPath.contains("..") || rawPath.contains("//") || rawPath.contains("\\")
-                || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%2e")) {
-            server.note("HTTP client " + peer(ctx) + ": refused path " + abbreviate(rawPath));
+        String rawPath = Requests.path(request.uri());
+        if (rawPath == null) {
+            server.note("HTTP client " + peer(ctx) + ": refused path " + abbreviate(new QueryStringDecoder(request.uri()).rawPath()));
             text(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad path", true);
             return;
         }
@@ -211,12 +205,12 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String ingress = request.headers().get(INGRESS_HEADER);
         InetAddress address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
         if (ingress != null && server.settings().ingressProxies().contains(address)) {
-            if (!INGRESS_PATH.matcher(ingress).matches()) {
+            String base = Requests.ingressBase(ingress);
+            if (base == null) {
                 server.note("HTTP: ingress request with a malformed " + INGRESS_HEADER + " header");
                 text(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad ingress path", true);
-                return null;
             }
-            return loggedIn(ctx, request) ? ingress + "/" : null;
+            return base != null && loggedIn(ctx, request) ? base : null;
         }
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (authorization == null) {
@@ -290,15 +284,20 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return false;
     }
 
+    /** Serving while a camera port is open or the MQTT relay is on (with {@code --services mqtt} it is all there is). */
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
         PrinterStatus s = server.camera().status();
-        boolean serving = server.camera().serving();
+        boolean serving = server.camera().serving() || s.relay() != null;
         String body = (serving ? "serving" : "not serving") + "; printer camera " + s.upstreamState().id()
-                + (s.lastError() == null ? "" : " (" + s.lastError() + ")") + "\n";
+                + (s.lastError() == null ? "" : " (" + s.lastError() + ")")
+                + (s.relay() == null ? "" : "; printer MQTT " + s.relay().upstreamState().id()) + "\n";
         text(ctx, request, serving ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body, false);
     }
 
-    /** The same facts as the MQTT states, under the same names, plus the clients, the ports and the version. */
+    /**
+     * The same facts as the MQTT states, under the same names (the MQTT relay's only while it is on),
+     * plus the clients, the relay's connection state, the ports and the version.
+     */
     private byte[] status() {
         PrinterStatus s = server.camera().status();
         ObjectNode json = JSON.createObjectNode();
@@ -319,6 +318,18 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         json.put("reconnects", s.reconnects());
         json.put("last_error", s.lastError());
         json.put("bad_frames", s.badFrames());
+        TrustStatus certificate = s.certificate();
+        json.put("printer_certificate", certificate.state() == CertificateState.UNKNOWN ? null : certificate.state().id());
+        ObjectNode cert = json.putObject("printer_certificate_attributes");
+        cert.put("sha256", certificate.sha256());
+        cert.put("cn", certificate.cn());
+        cert.put("new_sha256", certificate.newSha256());
+        cert.put("new_cn", certificate.newCn());
+        if (s.relay() != null) {
+            json.put("printer_mqtt", s.relay().connected());
+            json.put("printer_mqtt_state", s.relay().upstreamState().id());
+            json.put("mqtt_clients", s.relay().clients());
+        }
         ArrayNode list = json.putArray("client_list");
         for (StatusBoard.Client c : server.camera().clients()) {
             ObjectNode n = list.addObject();
@@ -331,6 +342,9 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ports.put("http", server.port());
         ports.put("chamber", server.settings().chamberPort());
         ports.put("rtsp", server.settings().rtspPort());
+        if (server.settings().mqttPort() > 0) {
+            ports.put("mqtt", server.settings().mqttPort());
+        }
         json.put("user", server.settings().auth().user());
         json.put("version", Version.current());
         try {
@@ -362,13 +376,10 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void stream(ChannelHandlerContext ctx, FullHttpRequest request) {
         int fps;
         try {
-            List<String> values = new QueryStringDecoder(request.uri()).parameters().get("fps");
-            fps = values == null || values.isEmpty() ? 0 : Integer.parseInt(values.get(0));
-            if (fps < 0 || fps > MAX_FPS) {
-                throw new NumberFormatException();
-            }
+            fps = Requests.fps(request.uri());
         } catch (NumberFormatException e) {
-            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "fps must be a whole number from 1 to " + MAX_FPS + " (0: every picture)\n", false);
+            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad query: fps must be a whole number from 1 to " + Requests.MAX_FPS
+                    + " (0: every picture)\n", false);
             return;
         }
         if (!server.viewerJoins()) {

@@ -15,10 +15,11 @@ import java.util.Set;
  * @param maxViewers     MJPEG viewers served at once
  * @param chamberPort    the proxy's chamber-image port, for the URLs the page shows
  * @param rtspPort       the proxy's RTSP port, for the URLs the page shows
+ * @param mqttPort       the MQTT relay's port, for the URLs the page shows, or 0 when the relay is off
  * @param requestTimeout how long a connection may take to send a whole request (also: to stay idle)
  */
 public record WebSettings(String bindAddress, int port, BasicAuth auth, Set<InetAddress> ingressProxies, int maxViewers,
-                          int chamberPort, int rtspPort, Duration requestTimeout) {
+                          int chamberPort, int rtspPort, int mqttPort, Duration requestTimeout) {
     /** Home Assistant's Supervisor proxies ingress requests from this address. */
     public static final String HA_INGRESS_PROXY = "172.30.32.2";
     /** The HTTP port unless --http-port says otherwise: next to nothing a home server usually runs. */

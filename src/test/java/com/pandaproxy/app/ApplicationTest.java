@@ -77,9 +77,10 @@ class ApplicationTest {
     @Test
     void theDemoRelaysTheSimulatedPrintersMqtt() throws Exception {
         int relayPort = FreePort.get();
+        int httpPort = FreePort.get();
         Config config = Config.builder().printer("127.0.0.1", SimulatedPrinter.DEMO_ACCESS_CODE).camera(CameraMode.CHAMBER)
                 .demo("chamber").listen("127.0.0.1", FreePort.get(), FreePort.get()).mqttPorts(relayPort, Bambu.MQTT_PORT)
-                .services(EnumSet.of(Service.CAMERA, Service.MQTT)).dataDir(dir).maxClients(4).httpPort(0).build();
+                .services(EnumSet.of(Service.CAMERA, Service.MQTT)).dataDir(dir).maxClients(4).httpPort(httpPort).build();
         try (Application app = Application.start(config);
                 RelayClient client = new RelayClient(relayPort, "application-test")) {
             client.connect(SimulatedPrinter.DEMO_ACCESS_CODE, MqttPrinterSimulator.DEMO_SERIAL);
@@ -91,6 +92,18 @@ class ApplicationTest {
                 PrinterStatus.RelayStatus relay = app.status().snapshot().relay();
                 return relay != null && relay.connected() && relay.clients() == 1;
             });
+            // the page's status says the same as the MQTT states, the relay and the certificate included
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/api/status")).header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(("bblp:" + SimulatedPrinter.DEMO_ACCESS_CODE).getBytes(StandardCharsets.US_ASCII))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+            assertTrue(status.get("printer_mqtt").asBoolean(), response.body());
+            assertEquals("streaming", status.get("printer_mqtt_state").asText());
+            assertEquals(1, status.get("mqtt_clients").asInt());
+            assertEquals(relayPort, status.at("/ports/mqtt").asInt());
+            assertEquals("pinned", status.get("printer_certificate").asText(), "the demo printer's own CA is not BambuLab's");
+            assertEquals(DemoCertificate.SERIAL, status.at("/printer_certificate_attributes/cn").asText());
         }
     }
 

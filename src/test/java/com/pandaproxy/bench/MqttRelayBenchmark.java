@@ -13,6 +13,7 @@ import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.printer.UpstreamTimings;
 import com.pandaproxy.sim.MqttPrinterSimulator;
+import com.pandaproxy.testutil.FreePort;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.bootstrap.Bootstrap;
@@ -189,10 +190,7 @@ public final class MqttRelayBenchmark {
             Path printerCert = DIR.resolve("printer-cert.pem");
             Files.writeString(printerCert, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
                     .encodeToString(printer.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
-            int port;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = FreePort.get();
             Path conf = DIR.resolve("mosquitto-bridge.conf");
             Files.write(conf, List.of(
                     "user " + System.getProperty("user.name"),

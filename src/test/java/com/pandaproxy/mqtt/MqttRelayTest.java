@@ -413,6 +413,20 @@ class MqttRelayTest {
         Await.until("pushall after silence, now that one is due", WAIT, () -> count(quiet, "pushall") == 3);
     }
 
+    @Test
+    void aPushallLostAtConnectIsAskedAgainOnceChangesComeWithoutTheWholeState() throws Exception {
+        // the soak found it: a printer stalled when the relay connected never answered the relay's pushall, then
+        // sent changes only; clients had no whole state (and their pushalls no answer) until the interval passed
+        MqttPrinterSimulator stalled = closer.add(MqttPrinterSimulator.start(0, CODE, PRINTER));
+        stalled.silent(true);
+        MqttRelay r = relay(null, 8, 0, FAST, Duration.ofSeconds(2), stalled);
+        Await.until("the relay's pushall, unanswered", WAIT, () -> count(stalled, "pushall") == 1);
+        stalled.silent(false);
+        RelayClient c = client(r);
+        assertNotNull(c.await(WAIT, MqttRelayTest::full), "the whole state, once asked for again");
+        assertEquals(2, count(stalled, "pushall"), "asked again once, not on every change");
+    }
+
     private static long count(MqttPrinterSimulator printer, String command) {
         return printer.commands().stream().filter(s -> s.contains(command)).count();
     }

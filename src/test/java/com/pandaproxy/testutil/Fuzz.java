@@ -8,6 +8,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -29,13 +32,31 @@ public final class Fuzz {
     }
 
     /**
+     * Runs {@code body} with the log caught instead of printed (slf4j-simple looks up System.err
+     * for each line) and returns it: for handlers that turn any exception into one log line and a
+     * close, where the line is the only sign of an exception that should not have happened.
+     */
+    public static String logged(Runnable body) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            body.run();
+        } finally {
+            System.setErr(original);
+        }
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
      * Netty decoders in an {@link EmbeddedChannel}, fed a byte stream the way reads would cut it.
      * The input's first byte says how: its low two bits the cut (0 all in one read, 1 byte by
      * byte, 2 pieces of 1, 3, 16, 100, 1460 and 7 bytes in turn, 3 pieces of 5 and 512), the other
      * six how many times the rest is sent in a row (1 to 64), so that a long stream is tried too.
      * A seed is that byte (00: once, in one read) followed by what a peer would send. Each message
-     * that comes out is handed to {@code check} and released. Buffers come from an allocator of
-     * its own, so after each read the bytes held are known, and after the end they must be zero.
+     * that comes out is handed to {@code check} and released; what the handlers write (answers to
+     * the peer) is released unread. Buffers come from an allocator of its own, so after each read
+     * the bytes held are known, and after the end they must be zero.
      */
     public static final class Decoding {
         private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
@@ -111,6 +132,9 @@ public final class Fuzz {
                 } finally {
                     ReferenceCountUtil.release(msg);
                 }
+            }
+            for (Object written; (written = channel.readOutbound()) != null; ) {
+                ReferenceCountUtil.release(written);
             }
         }
 

@@ -59,7 +59,7 @@ final class WebFixture implements AutoCloseable {
                         : new RtspProxy(context, rtspSettings), Printer.Settings.DEFAULT);
         printer.start();
         this.web = new WebServer(new WebSettings("127.0.0.1", 0, new BasicAuth(USER, CODE), ingress, maxViewers, chamberPort, rtspPort,
-                requestTimeout), group, new PrinterCamera(printer, board), throttle);
+                0, requestTimeout), group, new PrinterCamera(printer, board), throttle);
         web.start();
     }
 

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.pandaproxy.printer.PrinterStatus;
+import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
 import com.pandaproxy.testutil.Interop;
+import com.pandaproxy.tls.CertificateState;
+import com.pandaproxy.tls.TrustStatus;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -25,7 +29,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The page in a real browser (Debian's chromium, headless, driven by Selenium through chromium-driver),
  * reached through a stand-in for Home Assistant's ingress proxy: the page loads under the ingress
- * prefix, its picture moves, it lists the clients, and its Reconnect button reconnects.
+ * prefix, its picture moves, it lists the clients, its Reconnect button reconnects, and it shows
+ * the printer's certificate (with a hint when it changed) and the MQTT relay when it is on.
  * Keeps a screenshot in target/web-page.png.
  */
 @Tag("interop")
@@ -79,6 +84,23 @@ class WebPageBrowserTest extends WebTestBase {
         Await.until("the page shows the reconnect", WAIT,
                 () -> text(driver, "reconnects").equals(String.valueOf(f.printer.status().reconnects())));
         assertTrue(text(driver, "message").startsWith("Reconnect asked"), text(driver, "message"));
+
+        // the printer's certificate and the MQTT relay: no hint and no relay line until there is something to say
+        assertEquals("not checked yet", text(driver, "printer_certificate"));
+        assertFalse(driver.findElement(By.id("certificate_hint")).isDisplayed());
+        assertFalse(driver.findElement(By.id("printer_mqtt")).isDisplayed(), "no relay line while the relay is off");
+        f.board.certificate(new TrustStatus(CertificateState.CHANGED, "70:AB", "01P00A123456789", "1F:CD", "X"));
+        f.board.relay(new PrinterStatus.RelayStatus(UpstreamState.STREAMING, 2));
+        Await.until("the page shows the changed certificate and the relay", WAIT,
+                () -> driver.findElement(By.id("certificate_hint")).isDisplayed() && driver.findElement(By.id("printer_mqtt")).isDisplayed());
+        assertEquals("changed (SHA-256 70:AB, CN 01P00A123456789)", text(driver, "printer_certificate"));
+        String hint = text(driver, "certificate_hint");
+        assertTrue(hint.contains("1F:CD") && hint.contains("Trust the printer's new certificate")
+                && hint.contains("printer-trust.properties"), hint);
+        assertEquals("connected, 2 tools", text(driver, "printer_mqtt"));
+        f.board.certificate(new TrustStatus(CertificateState.PINNED, "1F:CD", "X", null, null));
+        Await.until("the hint goes once the new certificate is trusted", WAIT,
+                () -> !driver.findElement(By.id("certificate_hint")).isDisplayed());
 
         Path shot = Path.of("target", "web-page.png");
         Files.createDirectories(shot.getParent());

@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pandaproxy.printer.PrinterStatus;
+import com.pandaproxy.printer.UpstreamState;
 import com.pandaproxy.sim.ChamberSimulator;
 import com.pandaproxy.testutil.Await;
 import com.pandaproxy.testutil.ChamberViewer;
+import com.pandaproxy.tls.CertificateState;
+import com.pandaproxy.tls.TrustStatus;
 import java.awt.image.BufferedImage;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -42,6 +46,12 @@ class WebServerTest extends WebTestBase {
         RawHttp.Response down = get(f, "/healthz", "");
         assertEquals(503, down.status());
         assertTrue(down.text().startsWith("not serving; printer camera stopped"), down.text());
+        // --services mqtt: no camera served, the relay is what the proxy serves
+        f.board.relay(new PrinterStatus.RelayStatus(UpstreamState.STREAMING, 0));
+        RawHttp.Response relay = get(f, "/healthz", "");
+        assertEquals(200, relay.status(), relay.text());
+        assertTrue(relay.text().startsWith("serving; printer camera stopped") && relay.text().endsWith("; printer MQTT streaming\n"),
+                relay.text());
     }
 
     @Test
@@ -130,6 +140,20 @@ class WebServerTest extends WebTestBase {
             assertTrue(s.has(field), field);
         }
         assertEquals(f.web.port(), s.get("ports").get("http").asInt());
+        assertTrue(s.get("printer_certificate").isNull(), "not checked yet: " + s);
+        assertFalse(s.has("printer_mqtt") || s.has("mqtt_clients") || s.get("ports").has("mqtt"), "no MQTT relay: " + s);
+
+        // the printer's certificate and the MQTT relay, as the MQTT states have them
+        f.board.certificate(new TrustStatus(CertificateState.CHANGED, "70:AB", "01P00A123456789", "1F:CD", "IMPOSTOR"));
+        f.board.relay(new PrinterStatus.RelayStatus(UpstreamState.BACKING_OFF, 2));
+        s = JSON.readTree(get(f, "/api/status").body());
+        assertEquals("changed", s.get("printer_certificate").asText());
+        JsonNode certificate = s.get("printer_certificate_attributes");
+        assertEquals(List.of("70:AB", "01P00A123456789", "1F:CD", "IMPOSTOR"), List.of(certificate.get("sha256").asText(),
+                certificate.get("cn").asText(), certificate.get("new_sha256").asText(), certificate.get("new_cn").asText()));
+        assertFalse(s.get("printer_mqtt").asBoolean());
+        assertEquals("backing_off", s.get("printer_mqtt_state").asText());
+        assertEquals(2, s.get("mqtt_clients").asInt());
     }
 
     @Test
@@ -222,6 +246,10 @@ class WebServerTest extends WebTestBase {
         assertEquals(404, get(f, "/nothing/here").status());
         for (String path : List.of("/../etc/passwd", "/%2e%2e/etc/passwd", "/api%2fstatus", "/api%2Fstatus", "//api/status", "/a\\b")) {
             assertEquals(400, get(f, path, auth).status(), path);
+        }
+        // a query Netty cannot decode (found by WebFuzzTest): answered, not a dropped connection
+        for (String query : List.of("/stream.mjpeg?fps=%zz", "/stream.mjpeg?t=1&p%sf14=", "/stream.mjpeg?fps=31")) {
+            assertEquals(400, get(f, query, auth).status(), query);
         }
         RawHttp longLine = connect(f);
         longLine.send("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
