@@ -30,6 +30,7 @@ public final class RelayClient implements AutoCloseable {
 
     public RelayClient(int port, String id) throws MqttException {
         client = new MqttClient("ssl://127.0.0.1:" + port, id, new MemoryPersistence());
+        client.setTimeToWait(10_000); // a publish whose connection the relay closes must not wait for ever (Paho can miss the loss)
         client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
