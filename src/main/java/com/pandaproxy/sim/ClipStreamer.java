@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.ObjLongConsumer;
 
 /**
  * Plays the clip to one viewer in real time as RTP over its RTSP connection (interleaved),
@@ -31,6 +32,7 @@ final class ClipStreamer {
     private final int rtpChannel;
     private final int rtcpChannel;
     private final BooleanSupplier frozen;
+    private final ObjLongConsumer<byte[]> sent;
     private final long ssrc;
     private final long firstTimestamp;
     private final long periodNanos;
@@ -43,12 +45,14 @@ final class ClipStreamer {
     private boolean skipToIdr;
     private ScheduledFuture<?> next;
 
-    ClipStreamer(Channel channel, H264Clip clip, int rtpChannel, int rtcpChannel, BooleanSupplier frozen) {
+    ClipStreamer(Channel channel, H264Clip clip, int rtpChannel, int rtcpChannel, BooleanSupplier frozen,
+                 ObjLongConsumer<byte[]> sent) {
         this.channel = channel;
         this.clip = clip;
         this.rtpChannel = rtpChannel;
         this.rtcpChannel = rtcpChannel;
         this.frozen = frozen;
+        this.sent = sent;
         this.periodNanos = TimeUnit.SECONDS.toNanos(1) / clip.fps();
         ThreadLocalRandom r = ThreadLocalRandom.current();
         this.ssrc = r.nextLong(1, 1L << 32);
@@ -110,6 +114,7 @@ final class ClipStreamer {
                         timestamp(frameNumber), packets, octets);
                 channel.write(new InterleavedFrame(rtcpChannel, sr));
             }
+            sent.accept(frame.nals().get(frame.nals().size() - 1), System.nanoTime());
             channel.flush();
         }
         frameNumber++;

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,7 @@ public final class RtspSimulator implements SimulatedPrinter {
     private volatile String redirect;
     private volatile boolean getParameterSupported = true;
     private volatile boolean redirectPlainUris = true;
+    private volatile ObjLongConsumer<byte[]> pictureSent = (nal, nanos) -> { };
 
     private RtspSimulator(String accessCode, Auth auth, H264Clip clip, ServerCertificate identity) {
         this.auth = auth;
@@ -155,6 +157,16 @@ public final class RtspSimulator implements SimulatedPrinter {
         return redirectPlainUris;
     }
 
+    /**
+     * Told of every picture as it is flushed to a viewer's socket (before its TLS records are made
+     * and written): its last NAL unit (without start code) and {@link System#nanoTime()} then. On
+     * the simulator's event loop; benchmarks
+     * time a picture's way to their clients with it (a relay may repacketize, but keeps the NAL units).
+     */
+    public void onPictureSent(ObjLongConsumer<byte[]> listener) {
+        this.pictureSent = listener;
+    }
+
     /** Whether GET_PARAMETER is answered (else 501, so clients must keep alive with OPTIONS). */
     public void getParameterSupported(boolean supported) {
         this.getParameterSupported = supported;
@@ -225,6 +237,10 @@ public final class RtspSimulator implements SimulatedPrinter {
 
     boolean frozen() {
         return frozen;
+    }
+
+    void pictureSent(byte[] lastNal, long nanos) {
+        pictureSent.accept(lastNal, nanos);
     }
 
     boolean getParameterSupported() {

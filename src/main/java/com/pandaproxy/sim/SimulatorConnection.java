@@ -164,7 +164,8 @@ final class SimulatorConnection extends SimpleChannelInboundHandler<Object> {
         if (streamer != null) {
             streamer.stop();
         }
-        streamer = new ClipStreamer(ctx.channel(), simulator.clip(), channels[0], channels[1], simulator::frozen);
+        streamer = new ClipStreamer(ctx.channel(), simulator.clip(), channels[0], channels[1], simulator::frozen,
+                simulator::pictureSent);
         if (sessionId == null) {
             sessionId = HexFormat.of().formatHex(longBytes(ThreadLocalRandom.current().nextLong()), 0, 8);
         }

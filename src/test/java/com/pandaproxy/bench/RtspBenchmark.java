@@ -4,15 +4,19 @@ import com.pandaproxy.app.NettyDefaults;
 import com.pandaproxy.app.SmallHeap;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.net.Secret;
+import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
 import com.pandaproxy.printer.StatusBoard;
 import com.pandaproxy.rtsp.RtspProxy;
 import com.pandaproxy.rtsp.RtspUpstream;
+import com.pandaproxy.sim.RtspSimulator;
+import com.pandaproxy.testutil.GstRtspRelay;
+import com.pandaproxy.testutil.TestClips;
+import com.pandaproxy.testutil.UdpViewer;
 import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -35,19 +39,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * RTSP relay benchmark (a program, not a test). The proxy runs in a child JVM fed by
- * {@link SyntheticCamera} (1080p-like, 30 fps, ~4 Mbit/s) with the TLS engine the product picks
- * ({@link Tls#defaultProvider()}: BoringSSL when netty-tcnative loads) or the JDK's; this JVM plays
- * it with N TCP clients (plain RTSP or RTSPS) and prints, per run: added latency p50/p99 per packet
- * (creation in the proxy's upstream to arrival at a client), the proxy's CPU (total, and over the
- * same proxy with the camera running and no client), its peak RSS, the time to the first keyframe
- * packet for a client joining mid-stream, and the ratio of the proxy's CPU time to the time
- * AES-128-GCM ({@code openssl speed}) needs for the bytes sent.
+ * RTSP relay benchmark (a program, not a test): the proxy side by side with the reference, a relay
+ * built from GStreamer alone ({@link GstRtspRelay}: gst-rtsp-server, one shared media), in the
+ * same run. Each relay pulls the simulated printer's 1080p30 ~4.1 Mbit/s stream
+ * ({@link TestClips#hd()}, RTSPS, Basic; a fresh simulator per run, in this JVM) and serves it to
+ * N clients in this JVM ({@link BenchClient}, 2 event loops) over plain RTSP with RTP over TCP
+ * ({@code tcp}), over UDP ({@code udp}) or over RTSPS ({@code tls}). The proxy runs in a child JVM
+ * started like the product (its runtime settings, a stored certificate; {@code --flags docker}:
+ * the image's JAVA_OPTS, archive and MALLOC_ARENA_MAX). After a warm-up, over the measured window:
+ * <ul>
+ * <li>latency per picture: the simulator handed the picture's last packet to its socket → a client
+ * has the picture's last packet (the relays repacketize, so pictures are matched by their bytes),
+ * p50/p99/max over all pictures of all clients;
+ * <li>the relay process's CPU time per client-minute and as % of one core (of which in the kernel,
+ * in Netty's event loops and in the JIT compiler threads for the proxy), and its peak RSS;
+ * <li>sequence gaps (UDP: also datagrams the kernel dropped at full receive buffers, machine-wide);
+ * <li>a client joining after the window: PLAY sent → first keyframe packet.
+ * </ul>
+ * Then, per transport and N, the proxy's figures as a ratio of the reference's.
  *
  * <pre>
- * ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/classes:target/test-classes:$(cat target/cp.txt) com.pandaproxy.bench.RtspBenchmark \
- *     [--clients 1,10,50] [--seconds 20] [--tls no,yes] [--engines openssl,jdk] [--flags default,docker] [--jvm "more flags"]
+ * ./mvnw -q -DskipTests package &amp;&amp; ./mvnw -q -o test-compile
+ * java -cp target/pandaproxy.jar:target/test-classes com.pandaproxy.bench.RtspBenchmark \
+ *     [--clients 10,50] [--seconds 20] [--warmup 5] [--transports tcp,udp,tls] [--servers gstreamer,proxy]
+ *     [--flags default,docker] [--engines openssl] [--jvm "more proxy JVM flags"]
  * </pre>
  */
 public final class RtspBenchmark {
@@ -55,22 +70,33 @@ public final class RtspBenchmark {
     /** Made by the parent, read by each child: a child starts like the product on every start after its first. */
     static final Path CERT_DIR = Path.of("target", "bench-rtsp-certificate");
     private static final String JAR = "target/pandaproxy.jar";
-    private static final int WARMUP_MILLIS = 5000;
+    private static int warmupMillis = 5000;
+    private static final String REFERENCE = "gstreamer";
 
     /** One proxy configuration: JVM flag set and TLS engine. */
     record Setup(String flags, String engine, List<String> extraFlags) {
     }
 
+    /** A relay under test: its process (CPU, memory), its port and stream URL, how to stop it. */
+    record Server(String name, long pid, int port, String url, AutoCloseable stop) {
+    }
+
+    /** One run's figures. */
+    record Result(String server, double cpuPerClientMinute, double p99Millis) {
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("proxy")) {
             NettyDefaults.apply(); // as Main does, before Netty loads: the product's runtime settings
-            runProxy(args.length > 1 ? Integer.parseInt(args[1]) : 0);
+            runProxy(Integer.parseInt(args[1]));
             return;
         }
+        System.setProperty("org.slf4j.simpleLogger.log.com.pandaproxy.sim", "warn"); // not a line per run
         ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1");
-        List<Integer> counts = List.of(1, 10, 50);
+        List<Integer> counts = List.of(10, 50);
         int seconds = 20;
-        List<String> tlsModes = List.of("no", "yes");
+        List<String> transports = List.of("tcp", "udp", "tls");
+        List<String> servers = List.of(REFERENCE, "proxy");
         List<String> engines = List.of("openssl");
         List<String> flagSets = List.of("default", "docker");
         List<String> extra = List.of();
@@ -78,50 +104,70 @@ public final class RtspBenchmark {
             switch (args[i]) {
                 case "--clients" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
-                case "--tls" -> tlsModes = List.of(args[i + 1].split(","));
+                case "--warmup" -> warmupMillis = Integer.parseInt(args[i + 1]) * 1000;
+                case "--transports" -> transports = List.of(args[i + 1].split(","));
+                case "--servers" -> servers = List.of(args[i + 1].split(","));
                 case "--engines" -> engines = List.of(args[i + 1].split(","));
                 case "--flags" -> flagSets = List.of(args[i + 1].split(","));
                 case "--jvm" -> extra = List.of(args[i + 1].trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        double aes = aesGcmBytesPerSecond();
-        System.out.printf(Locale.ROOT, "machine: %d cores, JDK %s; openssl speed -evp aes-128-gcm (16 KiB blocks): %.0f MB/s; load before: %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), aes / 1e6,
-                Files.readString(Path.of("/proc/loadavg")).trim());
-        System.out.printf("benchmark clients' TLS engine: %s; CPU/AES over idle = (proxy CPU - idle proxy CPU) / AES time of the bytes sent%n",
-                OpenSsl.isAvailable() ? "OPENSSL" : "JDK");
-        System.out.println("CPU % of one core: total (sys: in the kernel; loops: Netty event-loop threads; JIT: compiler threads), "
-                + "over idle: total minus the idle proxy's total (first line of each setup, 0 clients)");
-        System.out.println("flags   engine  clients tls  packets/s  p50 ms  p99 ms  max ms  gaps  CPU s/client-min  CPU %   sys  loops   JIT"
-                + "  over idle  peak RSS MB  first keyframe ms  CPU/AES  over idle");
+        List<Setup> setups = new ArrayList<>();
         for (String flags : flagSets) {
             for (String engine : engines) {
-                Setup setup = new Setup(flags, engine, extra);
-                double idle = idle(setup, seconds);
-                for (String tls : tlsModes) {
-                    for (int n : counts) {
-                        run(setup, n, tls.equals("yes"), seconds, aes, idle);
+                setups.add(new Setup(flags, engine, extra));
+            }
+        }
+        Path clip = TestClips.hd();
+        System.out.printf(Locale.ROOT, "machine: %d cores, JDK %s; load before: %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf(Locale.ROOT, "stream: %s at %d fps from the simulated printer (RTSPS); %d s warm-up, %d s measured; "
+                + "benchmark clients' TLS engine: %s%n", clip.getFileName(), TestClips.HD_FPS, warmupMillis / 1000, seconds,
+                OpenSsl.isAvailable() ? "OPENSSL" : "JDK");
+        System.out.println("latency: simulator sent a picture's last packet -> a client has it; CPU % of one core: total "
+                + "(sys: in the kernel; loops: Netty event loops; JIT: compiler threads)");
+        System.out.println("server            transport clients  packets/s  p50 ms  p99 ms  max ms  pictures  gaps  rcvbuf-drops"
+                + "  CPU s/client-min  CPU %   sys  loops   JIT  peak RSS MB  first keyframe ms");
+        List<String> ratios = new ArrayList<>();
+        for (String transport : transports) {
+            for (int n : counts) {
+                Result reference = null;
+                List<Result> proxies = new ArrayList<>();
+                for (String server : servers) {
+                    if (server.equals(REFERENCE)) {
+                        reference = run(null, n, transport, seconds, clip);
+                    } else if (server.equals("proxy")) {
+                        for (Setup setup : setups) {
+                            proxies.add(run(setup, n, transport, seconds, clip));
+                        }
+                    } else {
+                        throw new IllegalArgumentException("--servers: gstreamer or proxy, not " + server);
                     }
                 }
+                for (Result r : reference == null ? List.<Result>of() : proxies) {
+                    ratios.add(String.format(Locale.ROOT, "%-17s %-9s %7d %28.2f %20.2f", r.server(), transport, n,
+                            r.cpuPerClientMinute() / reference.cpuPerClientMinute(), r.p99Millis() / reference.p99Millis()));
+                }
             }
+        }
+        if (!ratios.isEmpty()) {
+            System.out.println("proxy / gstreamer  transport clients  CPU per client-minute ratio  p99 latency ratio");
+            ratios.forEach(System.out::println);
         }
         System.out.printf("load after: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
     /**
-     * Child mode: the proxy on a free port, fed by a synthetic camera, or by the printer (simulated,
-     * access code {@link #CODE}) on 127.0.0.1:{@code printerPort} when that is not 0; prints the port
-     * and engine, runs until stdin closes.
+     * Child mode: the proxy on a free port, its upstream the printer (simulated, access code
+     * {@link #CODE}) on 127.0.0.1:{@code printerPort}; prints the port and engine, runs until stdin closes.
      */
     private static void runProxy(int printerPort) throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, printerPort, new Secret(CODE));
         ProxyContext ctx = new ProxyContext(printer, new Tls(ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1"), Tls.defaultProvider()), group,
                 new StatusBoard(CameraType.RTSP), new AuthThrottle());
-        RtspProxy.UpstreamFactory upstreams = printerPort != 0 ? RtspUpstream::create
-                : (context, loop, listener) -> new SyntheticCamera(loop, listener, ByteBufAllocator.DEFAULT /* as an upstream channel's (the product's allocator type) */);
-        RtspProxy proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 200), upstreams,
+        RtspProxy proxy = new RtspProxy(ctx, new RtspProxy.Settings("127.0.0.1", 0, 200), RtspUpstream::create,
                 RtspProxy.SESSION_TIMEOUT, RtspProxy.DESCRIBE_WAIT);
         proxy.start();
         SmallHeap.apply();
@@ -136,12 +182,7 @@ public final class RtspBenchmark {
 
     /** A running child proxy: its process, port and the TLS engine it reported. */
     record Child(Process process, int port, String engine) implements AutoCloseable {
-        /** A proxy fed by the synthetic camera. */
-        static Child start(Setup setup) throws Exception {
-            return start(setup, 0);
-        }
-
-        /** A proxy fed by the printer on 127.0.0.1:{@code printerPort} (0: by the synthetic camera). */
+        /** A proxy fed by the printer on 127.0.0.1:{@code printerPort}. */
         static Child start(Setup setup, int printerPort) throws Exception {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             if (setup.flags().equals("docker")) {
@@ -189,72 +230,82 @@ public final class RtspBenchmark {
         }
     }
 
-    /** The proxy with the camera running and no client: CPU as % of one core over the window. */
-    private static double idle(Setup setup, int seconds) throws Exception {
-        try (Child child = Child.start(setup)) {
-            Thread.sleep(WARMUP_MILLIS);
-            Cpu cpu0 = Cpu.of(child.process().pid());
-            long t0 = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
-            Cpu cpu = Cpu.of(child.process().pid()).minus(cpu0);
-            long elapsed = System.nanoTime() - t0;
-            System.out.printf(Locale.ROOT, "%-7s %-7s %7d %-4s %10s %7s %7s %7s %5s %16s %6.1f %5.1f %6.1f %5.1f %10s %12.1f%n",
-                    setup.flags(), child.engine(), 0, "-", "-", "-", "-", "-", "-", "-", cpu.pct(cpu.total, elapsed),
-                    cpu.pct(cpu.sys, elapsed), cpu.pct(cpu.loops, elapsed), cpu.pct(cpu.jit, elapsed), "-",
-                    peakRssMb(child.process().pid()));
-            return cpu.pct(cpu.total, elapsed);
+    /**
+     * Starts a relay of {@code printer}: the proxy with {@code setup}, or the GStreamer relay when
+     * {@code setup} is null (serving RTSPS if {@code tls}; the proxy serves both on one port).
+     */
+    static Server start(Setup setup, RtspSimulator printer, boolean tls) throws Exception {
+        if (setup == null) {
+            Path dir = Files.createTempDirectory("bench-gst-relay");
+            GstRtspRelay relay = GstRtspRelay.start(dir, printer.url().replace("rtsps://", "rtsps://" + Bambu.USER + ":" + CODE + "@"),
+                    CODE, tls);
+            return new Server(REFERENCE, relay.pid(), relay.port(), relay.url(), relay);
         }
+        Child child = Child.start(setup, printer.port());
+        return new Server("proxy " + setup.flags() + (setup.engine().equals("openssl") ? "" : " " + setup.engine()),
+                child.process().pid(), child.port(), (tls ? "rtsps" : "rtsp") + "://127.0.0.1:" + child.port() + Bambu.STREAM_PATH, child);
     }
 
-    private static void run(Setup setup, int n, boolean tls, int seconds, double aes, double idlePct) throws Exception {
+    /** One relay (the reference when {@code setup} is null) with {@code n} clients; prints its line. */
+    private static Result run(Setup setup, int n, String transport, int seconds, Path clip) throws Exception {
+        boolean tls = transport.equals("tls");
+        boolean udp = transport.equals("udp");
+        if (!tls && !udp && !transport.equals("tcp")) {
+            throw new IllegalArgumentException("--transports: tcp, udp or tls, not " + transport);
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         SslContext ssl = tls ? SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build() : null;
         List<BenchClient> clients = new ArrayList<>();
-        try (Child child = Child.start(setup)) {
-            String url = (tls ? "rtsps" : "rtsp") + "://127.0.0.1:" + child.port() + "/stream";
-            for (int i = 0; i < n; i++) {
-                BenchClient c = new BenchClient(group, child.port(), ssl, CODE);
-                c.play(url);
-                clients.add(c);
-            }
-            Thread.sleep(WARMUP_MILLIS);
-            long pid = child.process().pid();
-            clients.forEach(c -> c.measuring = true);
-            Cpu cpu0 = Cpu.of(pid);
-            long bytes0 = clients.stream().mapToLong(c -> c.bytes).sum();
-            long packets0 = clients.stream().mapToLong(c -> c.packets).sum();
-            long t0 = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
-            long elapsed = System.nanoTime() - t0;
-            Cpu used = Cpu.of(pid).minus(cpu0);
-            long cpu = used.total;
-            long bytes = clients.stream().mapToLong(c -> c.bytes).sum() - bytes0;
-            long packets = clients.stream().mapToLong(c -> c.packets).sum() - packets0;
-            clients.forEach(c -> c.measuring = false);
-            long[] all = clients.stream().flatMapToLong(c -> Arrays.stream(c.latencies())).sorted().toArray();
-            long gaps = clients.stream().mapToLong(c -> c.gaps).sum();
+        PictureTimes sent = new PictureTimes();
+        try (RtspSimulator printer = RtspSimulator.start(0, CODE, RtspSimulator.Auth.BASIC, clip, TestClips.HD_FPS)) {
+            printer.redirectPlainUris(false); // for GStreamer's rtspsrc; the same printer for both
+            printer.onPictureSent(sent::sent);
+            Server server = start(setup, printer, tls);
+            try (AutoCloseable stop = server.stop()) {
+                for (int i = 0; i < n; i++) {
+                    BenchClient c = new BenchClient(group, server.port(), ssl, CODE, udp);
+                    clients.add(c);
+                    c.play(server.url());
+                }
+                Thread.sleep(warmupMillis);
+                long pid = server.pid();
+                clients.forEach(c -> c.measuring = true);
+                Cpu cpu0 = Cpu.of(pid);
+                long drops0 = UdpViewer.kernelReceiveBufferDrops();
+                long packets0 = clients.stream().mapToLong(c -> c.packets).sum();
+                long gaps0 = clients.stream().mapToLong(c -> c.gaps).sum();
+                long t0 = System.nanoTime();
+                Thread.sleep(seconds * 1000L);
+                long elapsed = System.nanoTime() - t0;
+                Cpu used = Cpu.of(pid).minus(cpu0);
+                long drops = UdpViewer.kernelReceiveBufferDrops() - drops0;
+                long packets = clients.stream().mapToLong(c -> c.packets).sum() - packets0;
+                long gaps = clients.stream().mapToLong(c -> c.gaps).sum() - gaps0;
+                clients.forEach(c -> c.measuring = false);
+                long[] all = clients.stream().flatMapToLong(c -> Arrays.stream(c.latencies(sent))).sorted().toArray();
 
-            // a client joining mid-stream (the last keyframe was up to 2 s ago)
-            BenchClient late = new BenchClient(group, child.port(), ssl, CODE);
-            long played = late.play(url);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (late.firstKeyframeNanos == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            double firstKeyframeMs = late.firstKeyframeNanos == 0 ? Double.NaN : (late.firstKeyframeNanos - played) / 1e6;
-            late.close();
+                // a client joining mid-stream (the last keyframe was up to 2 s ago)
+                BenchClient late = new BenchClient(group, server.port(), ssl, CODE, udp);
+                long played = late.play(server.url());
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (late.firstKeyframeNanos == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                double firstKeyframeMs = late.firstKeyframeNanos == 0 ? Double.NaN : (late.firstKeyframeNanos - played) / 1e6;
+                late.close();
 
-            double minutes = elapsed / 60e9;
-            double cpuSeconds = cpu / 1e9;
-            double cpuPct = 100.0 * cpu / elapsed;
-            double overIdleSeconds = Math.max(0, cpuPct - idlePct) / 100.0 * elapsed / 1e9;
-            double aesSeconds = bytes / aes;
-            System.out.printf(Locale.ROOT, "%-7s %-7s %7d %-4s %10.0f %7.2f %7.2f %7.2f %5d %16.3f %6.1f %5.1f %6.1f %5.1f %10.1f %12.1f %18.1f %8.2f %10.2f%n",
-                    setup.flags(), child.engine(), n, tls ? "yes" : "no", packets / (elapsed / 1e9), pct(all, 50) / 1e6,
-                    pct(all, 99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6, gaps,
-                    cpuSeconds / minutes / n, cpuPct, used.pct(used.sys, elapsed), used.pct(used.loops, elapsed),
-                    used.pct(used.jit, elapsed), cpuPct - idlePct, peakRssMb(pid), firstKeyframeMs,
-                    cpuSeconds / aesSeconds, overIdleSeconds / aesSeconds);
+                boolean proxy = setup != null;
+                double perClientMinute = used.total() / 1e9 / (elapsed / 60e9) / n;
+                double p99 = pct(all, 99) / 1e6;
+                System.out.printf(Locale.ROOT, "%-17s %-9s %7d %10.0f %7.2f %7.2f %7.1f %9d %5d %13s %17.3f %6.1f %5.1f %6s %5s %12.1f %18.1f%n",
+                        server.name(), transport, n, packets / (elapsed / 1e9), pct(all, 50) / 1e6, p99,
+                        all.length == 0 ? 0 : all[all.length - 1] / 1e6, all.length, gaps, udp ? String.valueOf(drops) : "-",
+                        perClientMinute, used.pct(used.total(), elapsed), used.pct(used.sys(), elapsed),
+                        proxy ? String.format(Locale.ROOT, "%.1f", used.pct(used.loops(), elapsed)) : "-",
+                        proxy ? String.format(Locale.ROOT, "%.1f", used.pct(used.jit(), elapsed)) : "-",
+                        peakRssMb(pid), firstKeyframeMs);
+                return new Result(server.name(), perClientMinute, p99);
+            }
         } finally {
             clients.forEach(BenchClient::close);
             group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
@@ -310,20 +361,5 @@ public final class RtspBenchmark {
     static double peakRssMb(long pid) throws Exception {
         Matcher m = Pattern.compile("VmHWM:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/" + pid + "/status")));
         return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : Double.NaN;
-    }
-
-    /** Bytes per second of `openssl speed -evp aes-128-gcm` for 16 KiB blocks. */
-    private static double aesGcmBytesPerSecond() throws Exception {
-        Process p = new ProcessBuilder("openssl", "speed", "-seconds", "2", "-evp", "aes-128-gcm").redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(60, TimeUnit.SECONDS);
-        for (String l : text.split("\n")) {
-            if (l.toLowerCase(Locale.ROOT).startsWith("aes-128-gcm")) {
-                String[] cols = l.trim().split("\\s+");
-                String last = cols[cols.length - 1];
-                return Double.parseDouble(last.replace("k", "")) * 1000;
-            }
-        }
-        throw new IllegalStateException("no aes-128-gcm line in openssl speed output");
     }
 }

@@ -2,7 +2,6 @@ package com.pandaproxy.bench;
 
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.sim.RtspSimulator;
-import com.pandaproxy.testutil.GstRtspRelay;
 import com.pandaproxy.testutil.TestClips;
 import com.pandaproxy.testutil.UdpViewer;
 import com.pandaproxy.tls.ServerCertificate;
@@ -37,10 +36,6 @@ public final class UdpBenchmark {
     private static final long STAGGER_MILLIS = 100;
     private static final long WARMUP_MILLIS = 5000;
 
-    /** A relay under test: its process (for CPU and memory), its stream URL, how to stop it. */
-    private record Server(String name, long pid, String url, AutoCloseable stop) {
-    }
-
     public static void main(String[] args) throws Exception {
         List<Integer> counts = List.of(10, 50);
         int joins = 8;
@@ -72,20 +67,12 @@ public final class UdpBenchmark {
         System.out.printf("load after: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
-    private static Server start(String name, RtspSimulator printer) throws Exception {
-        switch (name) {
-            case "proxy" -> {
-                RtspBenchmark.Child child = RtspBenchmark.Child.start(new RtspBenchmark.Setup("default", "openssl", List.of()), printer.port());
-                return new Server(name, child.process().pid(), "rtsp://127.0.0.1:" + child.port() + Bambu.STREAM_PATH, child);
-            }
-            case "gstreamer" -> {
-                Path dir = Files.createTempDirectory("udp-bench-gst");
-                GstRtspRelay relay = GstRtspRelay.start(dir,
-                        printer.url().replace("rtsps://", "rtsps://bblp:" + RtspBenchmark.CODE + "@"), RtspBenchmark.CODE, false);
-                return new Server(name, relay.pid(), relay.url(), relay);
-            }
+    private static RtspBenchmark.Server start(String name, RtspSimulator printer) throws Exception {
+        return switch (name) {
+            case "proxy" -> RtspBenchmark.start(new RtspBenchmark.Setup("default", "openssl", List.of()), printer, false);
+            case "gstreamer" -> RtspBenchmark.start(null, printer, false);
             default -> throw new IllegalArgumentException("--servers: proxy or gstreamer, not " + name);
-        }
+        };
     }
 
     private static void run(String serverName, int n, int joins, int seconds, Path clip) throws Exception {
@@ -94,7 +81,7 @@ public final class UdpBenchmark {
         List<Long> joinedAt = new ArrayList<>();
         try (RtspSimulator printer = RtspSimulator.start(0, RtspBenchmark.CODE, RtspSimulator.Auth.BASIC, clip, TestClips.HD_FPS)) {
             printer.redirectPlainUris(false); // for GStreamer's rtspsrc; the same printer for both
-            Server server = start(serverName, printer);
+            RtspBenchmark.Server server = start(serverName, printer);
             try (AutoCloseable stop = server.stop()) {
                 for (int i = 0; i < n; i++) {
                     viewers.add(UdpViewer.play(server.url(), Bambu.USER, RtspBenchmark.CODE, UdpViewer.Options.DEFAULT));
