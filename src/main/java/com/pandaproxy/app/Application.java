@@ -8,6 +8,7 @@ import com.pandaproxy.mqtt.MqttRelaySettings;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.net.HostPort;
 import com.pandaproxy.net.Version;
+import com.pandaproxy.net.Transports;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.DetectionSettings;
@@ -34,7 +35,6 @@ import com.pandaproxy.web.WebServer;
 import com.pandaproxy.web.WebSettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.NetUtil;
 import java.io.IOException;
@@ -120,7 +120,7 @@ public final class Application implements AutoCloseable {
         PrinterTrust trust = PrinterTrust.of(new PrinterTrust.Settings(config.printerTrust(), printerAddress.host(),
                 config.serial(), config.dataDir(), config.printerCas()));
         Tls tls = new Tls(provider.join(), identity, trust);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Transports.ioHandlerFactory());
         StatusBoard status = new StatusBoard(CameraType.UNKNOWN);
         status.certificate(trust.status());
         trust.addListener(status::certificate);

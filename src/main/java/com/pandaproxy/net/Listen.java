@@ -4,7 +4,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -18,13 +17,13 @@ public final class Listen {
 
     /**
      * A server bootstrap as every client-facing port of the proxy has it: accepting on
-     * {@code acceptor}, clients on {@code clients}, no Nagle delay (frames go out as they come),
-     * and {@code backlog} as each client's water marks (the fan-out drops for a client past them).
+     * {@code acceptor}, clients on {@code clients} (epoll or NIO as the groups are: {@link Transports}),
+     * no Nagle delay (frames go out as they come), and {@code backlog} as each client's water marks (the fan-out drops for a client past them).
      */
     public static ServerBootstrap server(EventLoopGroup acceptor, EventLoopGroup clients, WriteBufferWaterMark backlog) {
         return new ServerBootstrap()
                 .group(acceptor, clients)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transports.serverSocket(acceptor))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, backlog);

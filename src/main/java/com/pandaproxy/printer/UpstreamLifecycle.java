@@ -3,6 +3,7 @@ package com.pandaproxy.printer;
 import com.pandaproxy.net.Backoff;
 import com.pandaproxy.net.Errors;
 import com.pandaproxy.net.HostPort;
+import com.pandaproxy.net.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -14,7 +15,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Promise;
@@ -220,7 +220,7 @@ public final class UpstreamLifecycle implements Upstream {
     /** A TLS connection to a printer: TLS first in the pipeline ("tls"), then what {@code init} adds. */
     static ChannelFuture connectTls(EventLoopGroup group, SslContext ssl, InetSocketAddress target, Duration connect,
             Duration handshake, Consumer<SocketChannel> init) {
-        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+        return new Bootstrap().group(group).channel(Transports.socket(group))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connect.toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -20,11 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * image's Docker flags (C1 only) make that engine far slower (BENCHMARKS.md). A program built
  * with musl-gcc (Debian's musl 1.2.3; Alpine 3.22 has 1.2.5) opens the library for this machine's
  * architecture from the jar with every symbol bound at once, as the JVM's System.load does.
+ * The same holds for the native epoll transport ({@code net/Transports}; without it the proxy
+ * falls back to NIO, with one system call per datagram and UDP viewer).
  */
 class MuslTlsLibraryTest {
-    /** The library for this machine's architecture (the jar has x86-64 and aarch64). */
-    private static final String LIBRARY = "META-INF/native/libnetty_tcnative_linux_"
-            + (System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64") + ".so";
+    /** This machine's architecture as Netty names its libraries (the jar has x86-64 and aarch64). */
+    private static final String ARCH = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
     private static final String LOADER = """
             #include <dlfcn.h>
             #include <stdio.h>
@@ -44,10 +45,19 @@ class MuslTlsLibraryTest {
 
     @Test
     void boringSslLoadsWithMuslsDynamicLinker() throws Exception {
+        loadsWithMusl("META-INF/native/libnetty_tcnative_linux_" + ARCH + ".so");
+    }
+
+    @Test
+    void epollLoadsWithMuslsDynamicLinker() throws Exception {
+        loadsWithMusl("META-INF/native/libnetty_transport_native_epoll_" + ARCH + ".so");
+    }
+
+    private void loadsWithMusl(String resource) throws Exception {
         Path muslGcc = Interop.require("musl-gcc");
-        Path library = dir.resolve(Path.of(LIBRARY).getFileName().toString());
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(LIBRARY)) {
-            assertNotNull(in, LIBRARY + " is not on the class path (netty-tcnative-boringssl-static)");
+        Path library = dir.resolve(Path.of(resource).getFileName().toString());
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
+            assertNotNull(in, resource + " is not on the class path (pom: netty-tcnative-boringssl-static, netty-transport-native-epoll)");
             Files.copy(in, library);
         }
         Files.writeString(dir.resolve("load.c"), LOADER);

@@ -6,6 +6,7 @@ import com.pandaproxy.mqtt.MqttRelay;
 import com.pandaproxy.mqtt.MqttRelaySettings;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.net.Secret;
+import com.pandaproxy.net.Transports;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterAddress;
@@ -144,7 +145,7 @@ public final class MqttRelayBenchmark {
 
     /** Child mode: the relay in front of the printer at {@code printerPort}; prints its port, runs until stdin closes. */
     private static void runRelay(int printerPort) throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Transports.ioHandlerFactory()); // as Application does
         ProxyContext context = new ProxyContext(new PrinterAddress("127.0.0.1", Bambu.CHAMBER_PORT, Bambu.RTSP_PORT, new Secret(CODE)),
                 new Tls(ServerCertificate.loadOrCreate(DIR, "127.0.0.1"), Tls.defaultProvider()), group,
                 new StatusBoard(CameraType.UNKNOWN), new AuthThrottle());

@@ -4,6 +4,7 @@ import com.pandaproxy.app.NettyDefaults;
 import com.pandaproxy.app.SmallHeap;
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.net.Secret;
+import com.pandaproxy.net.Transports;
 import com.pandaproxy.printer.Bambu;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterAddress;
@@ -163,7 +164,7 @@ public final class RtspBenchmark {
      * {@link #CODE}) on 127.0.0.1:{@code printerPort}; prints the port and engine, runs until stdin closes.
      */
     private static void runProxy(int printerPort) throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Transports.ioHandlerFactory()); // as Application does
         PrinterAddress printer = new PrinterAddress("127.0.0.1", 0, printerPort, new Secret(CODE));
         ProxyContext ctx = new ProxyContext(printer, new Tls(ServerCertificate.loadOrCreate(CERT_DIR, "127.0.0.1"), Tls.defaultProvider()), group,
                 new StatusBoard(CameraType.RTSP), new AuthThrottle());
@@ -171,7 +172,7 @@ public final class RtspBenchmark {
                 RtspProxy.SESSION_TIMEOUT, RtspProxy.DESCRIBE_WAIT);
         proxy.start();
         SmallHeap.apply();
-        System.out.println("PORT " + proxy.port() + " " + ctx.tls().provider());
+        System.out.println("PORT " + proxy.port() + " " + ctx.tls().provider() + " " + Transports.name(group));
         System.out.flush();
         while (System.in.read() >= 0) {
             // wait for the parent to close our stdin
@@ -180,8 +181,8 @@ public final class RtspBenchmark {
         group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
     }
 
-    /** A running child proxy: its process, port and the TLS engine it reported. */
-    record Child(Process process, int port, String engine) implements AutoCloseable {
+    /** A running child proxy: its process, port, and the TLS engine and transport it reported. */
+    record Child(Process process, int port, String engine, String transport) implements AutoCloseable {
         /** A proxy fed by the printer on 127.0.0.1:{@code printerPort}. */
         static Child start(Setup setup, int printerPort) throws Exception {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -218,7 +219,7 @@ public final class RtspBenchmark {
                 throw new IllegalStateException("proxy did not start: " + line);
             }
             String[] f = line.split(" ");
-            return new Child(child, Integer.parseInt(f[1]), f[2]);
+            return new Child(child, Integer.parseInt(f[1]), f[2], f[3]);
         }
 
         @Override
@@ -242,7 +243,8 @@ public final class RtspBenchmark {
             return new Server(REFERENCE, relay.pid(), relay.port(), relay.url(), relay);
         }
         Child child = Child.start(setup, printer.port());
-        return new Server("proxy " + setup.flags() + (setup.engine().equals("openssl") ? "" : " " + setup.engine()),
+        return new Server("proxy " + setup.flags() + (setup.engine().equals("openssl") ? "" : " " + setup.engine())
+                + (child.transport().equals("epoll") ? "" : " " + child.transport()),
                 child.process().pid(), child.port(), (tls ? "rtsps" : "rtsp") + "://127.0.0.1:" + child.port() + Bambu.STREAM_PATH, child);
     }
 

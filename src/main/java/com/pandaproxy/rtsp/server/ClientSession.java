@@ -89,7 +89,7 @@ final class ClientSession {
         if (!t.tcp()) {
             udp.register(t.rtcpAddress(), this);
             if (udpOut == null) {
-                udpOut = new UdpSender(udp.rtp(), RtspServer.WATER_MARK);
+                udpOut = new UdpSender(udp.rtp(), RtspServer.WATER_MARK, udp::flushSoon);
             }
         }
     }

@@ -49,6 +49,7 @@ final class UdpSender {
     private final Channel channel;
     private final WriteBufferWaterMark marks;
     private final LongSupplier nanoTime;
+    private final Runnable flush;
     private final ArrayDeque<DatagramPacket> queue = new ArrayDeque<>();
     private long queuedBytes;
     private long inFlightBytes;
@@ -60,15 +61,24 @@ final class UdpSender {
     private boolean closed;
     private ScheduledFuture<?> ticker;
 
-    UdpSender(Channel channel, WriteBufferWaterMark marks) {
-        this(channel, marks, System::nanoTime);
+    /**
+     * @param flush flushes the shared channel, at once or (the server's {@link UdpTransport#flushSoon})
+     *              once after the current task, so that a burst for every viewer goes out together
+     */
+    UdpSender(Channel channel, WriteBufferWaterMark marks, Runnable flush) {
+        this(channel, marks, System::nanoTime, flush);
     }
 
-    /** With another clock for the pacing (tests). */
+    /** With another clock for the pacing (tests), flushing at once. */
     UdpSender(Channel channel, WriteBufferWaterMark marks, LongSupplier nanoTime) {
+        this(channel, marks, nanoTime, channel::flush);
+    }
+
+    private UdpSender(Channel channel, WriteBufferWaterMark marks, LongSupplier nanoTime, Runnable flush) {
         this.channel = channel;
         this.marks = marks;
         this.nanoTime = nanoTime;
+        this.flush = flush;
     }
 
     /** Whether the viewer can take more: false from the high water mark until back under the low one. */
@@ -157,9 +167,9 @@ final class UdpSender {
     }
 
     /**
-     * Hands datagrams to the shared channel and flushes. They count as this viewer's backlog until
-     * the last one has gone to the kernel (or failed): one promise per batch, as a channel writes
-     * its messages in order.
+     * Hands datagrams to the shared channel and has it flushed. They count as this viewer's backlog
+     * until the last one has gone to the kernel (or failed): one promise per batch, as a channel
+     * writes its messages in order.
      */
     private void write(List<DatagramPacket> batch) {
         if (batch.isEmpty()) {
@@ -180,7 +190,7 @@ final class UdpSender {
         ChannelPromise done = channel.newPromise();
         done.addListener(f -> inFlightBytes -= batchBytes);
         channel.write(batch.get(last), done);
-        channel.flush();
+        flush.run();
     }
 
     /** Drops what is still queued (the viewer left). */
