@@ -1,6 +1,7 @@
 package com.pandaproxy.rtsp.server;
 
 import com.pandaproxy.rtsp.InterleavedEncoder;
+import com.pandaproxy.rtsp.RtspCodec;
 import com.pandaproxy.rtsp.relay.RelayPacket;
 import com.pandaproxy.rtsp.relay.RelaySink;
 import com.pandaproxy.rtsp.relay.TrackClock;
@@ -9,6 +10,7 @@ import com.pandaproxy.rtsp.rtp.Rtp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -165,7 +167,9 @@ final class ClientSession {
      * the relay's chunk (no per-packet header, wrapper or write); on other channels each packet gets
      * a 4-byte header. Everything is written and flushed once per burst. Over UDP each packet is one
      * datagram, handed to the session's {@link UdpSender} once per burst; its backlog decides
-     * whether this client is slow, and it paces the join replay.
+     * whether this client is slow, and it paces the join replay. The bytes enter the pipeline past
+     * the RTSP encoders (they pass raw buffers through unchanged, at a cost per write and client):
+     * straight into TLS, or to the socket.
      */
     private final class SessionSink extends RelaySink {
         private final List<Object> pending = new ArrayList<>();
@@ -258,10 +262,15 @@ final class ClientSession {
                 batch.forEach(ReferenceCountUtil::release);
                 return;
             }
-            for (int i = 0; i < batch.size(); i++) {
-                channel.write(batch.get(i), channel.voidPromise());
+            // the framer's context writes to the handler before it: TLS if any, else the socket
+            ChannelOutboundInvoker out = channel.pipeline().context(RtspCodec.FRAMER);
+            if (out == null) {
+                out = channel;
             }
-            channel.flush();
+            for (int i = 0; i < batch.size(); i++) {
+                out.write(batch.get(i), channel.voidPromise());
+            }
+            out.flush();
         }
     }
 }
