@@ -65,6 +65,9 @@ import java.util.regex.Pattern;
  *     [--clients 10,50] [--seconds 20] [--warmup 5] [--transports tcp,udp,tls] [--servers gstreamer,proxy]
  *     [--flags default,docker] [--engines openssl] [--jvm "more proxy JVM flags"]
  * </pre>
+ * With default flags the proxy's JIT still compiles for minutes (a few hundred calls a second reach
+ * C2's thresholds late): figure runs use {@code --warmup 40}, the steady state {@code --warmup 120}
+ * (BENCHMARKS.md, RTSP relay).
  */
 public final class RtspBenchmark {
     static final String CODE = "24681357";
