@@ -195,8 +195,29 @@ public final class Cli {
         return cmd;
     }
 
-    /** Validates and converts the parsed options. */
+    /**
+     * Validates and converts the parsed options. A message that quotes a value the user gave never
+     * shows the access code or the MQTT password, even where that value happens to contain it (a
+     * serial number, a path). Secrets under 4 characters are left alone: they would match words.
+     */
     public Config toConfig() throws ConfigException {
+        try {
+            return validated();
+        } catch (ConfigException e) {
+            String message = e.getMessage();
+            for (String secret : new String[] {accessCode, mqttPassword}) {
+                if (secret != null && secret.strip().length() >= 4) {
+                    message = message.replace(secret.strip(), "********");
+                }
+            }
+            if (!message.equals(e.getMessage())) {
+                throw new ConfigException(message);
+            }
+            throw e;
+        }
+    }
+
+    private Config validated() throws ConfigException {
         String demoMode = demo == null ? null : demo.toLowerCase(Locale.ROOT);
         if (demoMode != null && !demoMode.equals("chamber") && !demoMode.equals("rtsp")) {
             throw new ConfigException("--demo must be chamber or rtsp, not '" + demo + "'");
