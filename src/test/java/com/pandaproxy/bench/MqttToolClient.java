@@ -2,16 +2,14 @@ package com.pandaproxy.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import com.pandaproxy.mqtt.RelayClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLContext;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -68,23 +66,7 @@ final class MqttToolClient implements AutoCloseable {
             public void deliveryComplete(IMqttDeliveryToken token) {
             }
         });
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        options.setUserName("bblp");
-        options.setPassword(code.toCharArray());
-        options.setCleanSession(true);
-        options.setAutomaticReconnect(false);
-        options.setConnectionTimeout(10);
-        options.setKeepAliveInterval(30);
-        options.setHttpsHostnameVerificationEnabled(false);
-        try {
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-            options.setSocketFactory(tls.getSocketFactory());
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        client.connect(options);
+        client.connect(RelayClient.options("bblp", code));
         client.subscribe("device/" + serial + "/report", 0);
     }
 

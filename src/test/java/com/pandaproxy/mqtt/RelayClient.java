@@ -48,7 +48,8 @@ public final class RelayClient implements AutoCloseable {
         });
     }
 
-    static MqttConnectOptions options(String user, String password) {
+    /** MQTT 3.1.1 over TLS that trusts any certificate (the proxy's is self-signed), as the printer's tools connect. */
+    public static MqttConnectOptions options(String user, String password) {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setUserName(user);
