@@ -23,8 +23,13 @@ public final class Rtp {
         if (header < 0 || header > len) {
             return false;
         }
-        int pad = padding(p) ? p.getUnsignedByte(p.readerIndex() + len - 1) : 0;
-        return header + pad <= len;
+        if (!padding(p)) {
+            return true;
+        }
+        // RFC 3550 5.1: the payload's last octet counts the padding, itself included; it is never
+        // a header octet (a relay rewriting the header would change it)
+        int pad = header < len ? p.getUnsignedByte(p.readerIndex() + len - 1) : 0;
+        return pad >= 1 && header + pad <= len;
     }
 
     public static int version(ByteBuf p) {

@@ -69,6 +69,16 @@ class RtpTest {
         badPadding[0] |= 0x20;
         badPadding[badPadding.length - 1] = 100;
         assertFalse(Rtp.isValid(Unpooled.wrappedBuffer(badPadding)));
+        badPadding[badPadding.length - 1] = 0; // the count includes itself: never 0
+        assertFalse(Rtp.isValid(Unpooled.wrappedBuffer(badPadding)));
+        // padding flagged on a packet that is all header: its "count" would be the SSRC's last byte,
+        // which a relay rewrites (found by RelayFuzzTest: a client got a packet that was not RTP)
+        byte[] headerOnly = java.util.Arrays.copyOf(PACKET, 12);
+        headerOnly[0] |= 0x20;
+        headerOnly[11] = 0;
+        assertFalse(Rtp.isValid(Unpooled.wrappedBuffer(headerOnly)));
+        badPadding[badPadding.length - 1] = 1;
+        assertTrue(Rtp.isValid(Unpooled.wrappedBuffer(badPadding)), "one octet of padding");
         assertThrows(IllegalArgumentException.class, () -> Rtp.headerLength(Unpooled.wrappedBuffer(PACKET, 0, 20)));
     }
 
