@@ -2,11 +2,13 @@ package com.pandaproxy.ha;
 
 import com.pandaproxy.net.Backoff;
 import com.pandaproxy.net.Errors;
+import com.pandaproxy.net.LogGate;
 import com.pandaproxy.net.Version;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterControl;
 import com.pandaproxy.printer.PrinterStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -52,7 +54,6 @@ public final class HomeAssistantBridge implements AutoCloseable {
     static final long CLIENTS_MIN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final long REFRESH_SECONDS = 60;
     private static final int QUEUE_LIMIT = 64;
-    private static final long LOG_QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final MqttSettings settings;
     private final PrinterControl control;
@@ -81,7 +82,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
     private boolean clientsFlushScheduled;
     private boolean clientsOwed;
     private String lastProblem;
-    private long lastIgnoredLog = System.nanoTime() - LOG_QUIET_NANOS;
+    private final LogGate ignoredLog = new LogGate(Duration.ofSeconds(10));
 
     public HomeAssistantBridge(MqttSettings settings, String serial, String printerAddress, PrinterControl control) {
         this(settings, serial, printerAddress, control, control::latestJpeg, null);
@@ -325,9 +326,7 @@ public final class HomeAssistantBridge implements AutoCloseable {
         }
         Commands.Command command = Commands.parse(topics, topic, payload).orElse(null);
         if (command == null) {
-            long now = System.nanoTime();
-            if (now - lastIgnoredLog >= LOG_QUIET_NANOS) {
-                lastIgnoredLog = now;
+            if (ignoredLog.due()) {
                 LOG.warn("MQTT: ignored {} on {} (expected {})", Commands.describe(payload), topic,
                         topic.equals(topics.command()) ? "reconnect, redetect or trust_certificate" : Commands.PRESS);
             }

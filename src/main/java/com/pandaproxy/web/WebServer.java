@@ -2,6 +2,7 @@ package com.pandaproxy.web;
 
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.net.Listen;
+import com.pandaproxy.net.LogGate;
 import com.pandaproxy.net.LoginGate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -15,9 +16,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +37,7 @@ public final class WebServer implements AutoCloseable {
     /** Per-connection backlog: an MJPEG viewer above HIGH skips pictures until it drains below LOW. */
     static final int BACKLOG_LOW = 256 * 1024;
     static final int BACKLOG_HIGH = 512 * 1024;
-    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final Duration QUIET = Duration.ofSeconds(10);
 
     private final WebSettings settings;
     private final EventLoopGroup group;
@@ -48,7 +48,7 @@ public final class WebServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("web", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger viewers = new AtomicInteger();
-    private final AtomicLong lastNote = new AtomicLong(System.nanoTime() - QUIET_NANOS);
+    private final LogGate notes = new LogGate(QUIET);
     private Channel server;
 
     public WebServer(WebSettings settings, EventLoopGroup group, Camera camera, AuthThrottle throttle) {
@@ -140,9 +140,7 @@ public final class WebServer implements AutoCloseable {
 
     /** Logs bad input at most once per ten seconds (at info; the rest at debug): a flood cannot flood the log. */
     void note(String message) {
-        long last = lastNote.get();
-        long now = System.nanoTime();
-        if (now - last >= QUIET_NANOS && lastNote.compareAndSet(last, now)) {
+        if (notes.due()) {
             LOG.info(message);
         } else {
             LOG.debug(message);
