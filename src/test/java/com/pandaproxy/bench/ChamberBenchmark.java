@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * <pre>
  * ./mvnw -q -DskipTests package && ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp target/test-classes:target/classes:$(cat target/cp.txt) com.pandaproxy.bench.ChamberBenchmark \
- *     [--clients 1,10,100] [--seconds 10] [--engines openssl,jdk] [--flags default,docker]
+ *     [--clients 1,10,100] [--seconds 10] [--warmup 3] [--engines openssl,jdk] [--flags default,docker]
  * </pre>
  */
 public final class ChamberBenchmark {
@@ -88,6 +88,8 @@ public final class ChamberBenchmark {
         return m.find() ? Map.of("MALLOC_ARENA_MAX", m.group(1)) : Map.of();
     }
 
+    /** Streaming before the measured window, per N. */
+    private static long warmupMillis = 3000;
     /** More JVM flags for the proxy (after the flag set), e.g. to try a setting. */
     private static List<String> extraFlags = List.of();
     /** Print the proxy's native memory summary (jcmd VM.native_memory) after each flag set and engine. */
@@ -106,6 +108,7 @@ public final class ChamberBenchmark {
             switch (args[i]) {
                 case "--clients" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmupMillis = Integer.parseInt(args[i + 1]) * 1000L;
                 case "--engines" -> engines = List.of(args[i + 1].split(","));
                 case "--flags" -> flagSets = List.of(args[i + 1].split(","));
                 case "--jar" -> jar = args[i + 1];
@@ -215,7 +218,7 @@ public final class ChamberBenchmark {
         for (int i = 0; i < n; i++) {
             clients.add(connect(group, ssl, port, recorder, null).channel);
         }
-        Thread.sleep(3000); // warm-up: handshakes done, steady state
+        Thread.sleep(warmupMillis); // handshakes done, steady state (and with a long one, the JIT's work done)
         recorder.reset();
         long cpuBefore = cpuTicks(pid);
         long start = System.nanoTime();
