@@ -12,6 +12,7 @@ public final class Main {
 
     public static void main(String[] args) {
         NettyDefaults.apply();
+        C1Only.apply(); // before anything runs hot
         int status = run(args, System.getenv(), System.out, System.err);
         if (status >= 0) {
             System.exit(status);

@@ -35,7 +35,7 @@ public final class SmallHeap {
 
     public static void apply() {
         if (heapFlagsGiven()) {
-            return; // and java.management stays unloaded
+            return;
         }
         try {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);

@@ -1,5 +1,6 @@
 package com.pandaproxy.bench;
 
+import com.pandaproxy.app.C1Only;
 import com.pandaproxy.app.NettyDefaults;
 import com.pandaproxy.app.SmallHeap;
 import com.pandaproxy.mqtt.MqttRelay;
@@ -89,6 +90,7 @@ public final class MqttRelayBenchmark {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("relay")) {
             NettyDefaults.apply(); // as Main does, before Netty loads
+            C1Only.apply();
             runRelay(Integer.parseInt(args[1]));
             return;
         }

@@ -1,5 +1,6 @@
 package com.pandaproxy.bench;
 
+import com.pandaproxy.app.C1Only;
 import com.pandaproxy.app.NettyDefaults;
 import com.pandaproxy.app.SmallHeap;
 import com.pandaproxy.net.AuthThrottle;
@@ -92,6 +93,7 @@ public final class RtspBenchmark {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("proxy")) {
             NettyDefaults.apply(); // as Main does, before Netty loads: the product's runtime settings
+            C1Only.apply();
             runProxy(Integer.parseInt(args[1]));
             return;
         }
