@@ -34,8 +34,7 @@ public final class C1Only {
 
     public static void apply() {
         try {
-            // the JVM's own record of its options (with those of JAVA_TOOL_OPTIONS and the like):
-            // ProcessHandle's view of the command line can be cut short by a long class path
+            // the JVM's own record of its options, those of JAVA_TOOL_OPTIONS and the like included
             if (choosesCompiler(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
                 return;
             }

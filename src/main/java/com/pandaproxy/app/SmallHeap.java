@@ -6,7 +6,6 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.management.NotificationEmitter;
@@ -34,10 +33,11 @@ public final class SmallHeap {
     }
 
     public static void apply() {
-        if (heapFlagsGiven()) {
-            return;
-        }
         try {
+            // the JVM's own record of its options, those of JAVA_TOOL_OPTIONS and the like included
+            if (sizesHeap(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+                return;
+            }
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             if (!vm.getVMOption("UseG1GC").getValue().equals("true") || !isDefault(vm, "MaxHeapFreeRatio")
                     || !isDefault(vm, "MinHeapFreeRatio") || !isDefault(vm, "MinHeapSize") || !isDefault(vm, "InitialHeapSize")) {
@@ -68,18 +68,6 @@ public final class SmallHeap {
     /** Whether a heap that G1 grew is mostly empty right after a collection. */
     static boolean worthShrinking(MemoryUsage heap) {
         return heap.getCommitted() > CEILING && heap.getUsed() < heap.getCommitted() / 4;
-    }
-
-    /** Whether the command line or the JVM's option variables choose a collector or size the heap. */
-    private static boolean heapFlagsGiven() {
-        List<String> options = new ArrayList<>(ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()));
-        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
-            String value = System.getenv(variable);
-            if (value != null) {
-                options.addAll(List.of(value.trim().split("\\s+")));
-            }
-        }
-        return sizesHeap(options);
     }
 
     /** Whether one of the JVM {@code options} chooses a collector or sizes the heap. */

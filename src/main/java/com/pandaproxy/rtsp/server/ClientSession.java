@@ -178,6 +178,8 @@ final class ClientSession {
         private ByteBuf run;
         private int runStart;
         private int runEnd;
+        // where relayed bytes enter the pipeline, found on the first write (on the event loop)
+        private ChannelOutboundInvoker out;
 
         @Override
         protected boolean writable() {
@@ -262,10 +264,11 @@ final class ClientSession {
                 batch.forEach(ReferenceCountUtil::release);
                 return;
             }
-            // the framer's context writes to the handler before it: TLS if any, else the socket
-            ChannelOutboundInvoker out = channel.pipeline().context(RtspCodec.FRAMER);
             if (out == null) {
-                out = channel;
+                // the framer's context writes to the handler before it: TLS if any, else the socket
+                // (the pipeline is complete once a session streams; looked up once, not per burst)
+                ChannelOutboundInvoker framer = channel.pipeline().context(RtspCodec.FRAMER);
+                out = framer != null ? framer : channel;
             }
             for (int i = 0; i < batch.size(); i++) {
                 out.write(batch.get(i), channel.voidPromise());
