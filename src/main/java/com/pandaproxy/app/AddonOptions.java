@@ -81,11 +81,19 @@ final class AddonOptions {
             throw new ConfigException("add-on options file " + file + " must hold a JSON object");
         }
         Map<String, String> values = new LinkedHashMap<>();
-        for (Key key : KEYS) {
-            String value = value(key, root.get(key.name()));
-            if (value != null) {
-                values.put(key.option(), value);
+        try {
+            for (Key key : KEYS) {
+                String value = value(key, root.get(key.name()));
+                if (value != null) {
+                    values.put(key.option(), value);
+                }
             }
+        } catch (ConfigException e) {
+            // a quoted value (say snapshot_interval: "x" + the access code) may hold a secret
+            throw new ConfigException(ConfigException.withoutSecrets(e.getMessage(), KEYS.stream()
+                    .filter(key -> key.kind() == Kind.SECRET && root.path(key.name()).isValueNode())
+                    .map(key -> root.path(key.name()).asText())
+                    .toArray(String[]::new)));
         }
         return values;
     }

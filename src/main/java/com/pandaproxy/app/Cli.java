@@ -64,6 +64,12 @@ public final class Cli {
 
     /** Option long name → what set it when that was not a flag: its variable or its add-on option. */
     private final Map<String, String> origins = new java.util.HashMap<>();
+    /** Option long name → its value from a variable or the add-on's options, set unless a flag gave one. */
+    private final Map<String, Outside> outside = new LinkedHashMap<>();
+    private CommandLine commandLine;
+
+    private record Outside(String value, String origin) {
+    }
 
     @Option(names = "--printer-ip", paramLabel = "ADDRESS", description = "Printer address (env PRINTER_IP). Required unless --demo.")
     String printerIp;
@@ -167,14 +173,14 @@ public final class Cli {
     /**
      * Builds the picocli command line. An option not given as a flag takes, in this order, its
      * variable from {@code env}, its value in {@code addon} (the add-on's options, keyed by the
-     * option's long name: {@link AddonMode}), or its default.
+     * option's long name: {@link AddonMode}), or its default. Those values are set after parsing
+     * ({@link #toConfig()}), as they are: through picocli they would be refused when they start
+     * like an option (a password "-v…") and have their ${…} replaced.
      */
     static CommandLine commandLine(Cli cli, Map<String, String> env, Map<String, String> addon) {
         CommandLine cmd = new CommandLine(cli);
-        cmd.setDefaultValueProvider(option -> {
-            if (!(option instanceof CommandLine.Model.OptionSpec spec)) {
-                return null;
-            }
+        cli.commandLine = cmd;
+        for (CommandLine.Model.OptionSpec spec : cmd.getCommandSpec().options()) {
             String name = spec.longestName();
             String var = ENV.get(name);
             String value = var == null ? null : env.get(var);
@@ -184,37 +190,47 @@ public final class Cli {
                 origin = AddonOptions.KEYS.stream().filter(k -> k.option().equals(name)).findFirst()
                         .map(k -> "add-on option " + k.name()).orElse(null);
             }
-            if (value == null || value.isBlank()) {
-                return spec.defaultValue();
+            if (value != null && !value.isBlank()) {
+                cli.outside.put(name, new Outside(value.trim(), origin));
             }
-            if (origin != null) {
-                cli.origins.put(name, origin);
-            }
-            return value.trim();
-        });
+        }
         return cmd;
+    }
+
+    /** Sets the variables' and add-on options' values of the options no flag gave. */
+    private void applyOutsideValues() {
+        CommandLine.ParseResult parsed = commandLine == null ? null : commandLine.getParseResult();
+        if (parsed == null) {
+            return;
+        }
+        outside.forEach((name, value) -> {
+            if (!parsed.hasMatchedOption(name)) {
+                commandLine.getCommandSpec().findOption(name).setValue(value.value());
+                if (value.origin() != null) {
+                    origins.put(name, value.origin());
+                }
+            }
+        });
+        outside.clear();
     }
 
     /**
      * Validates and converts the parsed options. A message that quotes a value the user gave never
      * shows the access code or the MQTT password, even where that value happens to contain it (a
-     * serial number, a path). Secrets under 4 characters are left alone: they would match words.
+     * serial number, a path).
      */
     public Config toConfig() throws ConfigException {
+        applyOutsideValues();
         try {
             return validated();
         } catch (ConfigException e) {
-            String message = e.getMessage();
-            for (String secret : new String[] {accessCode, mqttPassword}) {
-                if (secret != null && secret.strip().length() >= 4) {
-                    message = message.replace(secret.strip(), "********");
-                }
-            }
-            if (!message.equals(e.getMessage())) {
-                throw new ConfigException(message);
-            }
-            throw e;
+            throw new ConfigException(withoutSecrets(e.getMessage()));
         }
+    }
+
+    /** A message about the options with the access code and the MQTT password masked. */
+    String withoutSecrets(String message) {
+        return ConfigException.withoutSecrets(message, accessCode, mqttPassword);
     }
 
     private Config validated() throws ConfigException {

@@ -43,7 +43,7 @@ public final class Main {
             Logging.configure(cli.logLevel());
             addon.logNotes();
         } catch (CommandLine.ParameterException e) {
-            err.println("pandaproxy: " + e.getMessage() + " (see --help)");
+            err.println("pandaproxy: " + cli.withoutSecrets(e.getMessage()) + " (see --help)");
             return 2;
         } catch (ConfigException e) {
             err.println("pandaproxy: " + cli.explain(e.getMessage()));

@@ -238,6 +238,41 @@ class CliTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("pandaproxy: MQTT_URL (--mqtt-url) must start with"), err.toString());
     }
 
+    /**
+     * A variable's or add-on option's value is taken as it is: picocli refused one that starts like
+     * an option, quoting it (AddonOptionsFuzzTest found it), and replaced ${…} in it.
+     */
+    @Test
+    void aValueFromAVariableOrTheAddOnIsTakenAsItIs() throws Exception {
+        Map<String, String> env = Map.of("MQTT_URL", "mqtt://b", "MQTT_USERNAME", "--verbose", "MQTT_PASSWORD", "-vsecret");
+        assertEquals("-vsecret", parse(env, PRINTER).mqtt().password().reveal());
+        assertEquals("--verbose", parse(env, PRINTER).mqtt().username());
+        env = Map.of("MQTT_URL", "mqtt://b", "MQTT_USERNAME", "ha", "MQTT_PASSWORD", "pa${env:HOME}ss${x}");
+        assertEquals("pa${env:HOME}ss${x}", parse(env, PRINTER).mqtt().password().reveal());
+        Cli cli = new Cli();
+        Cli.commandLine(cli, Map.of(), Map.of("--printer-ip", "192.0.2.1", "--access-code", "-v123456")).parseArgs();
+        assertEquals("-v123456", cli.toConfig().accessCode().reveal());
+    }
+
+    @Test
+    void aCommandLineMistakeDoesNotQuoteTheSecret() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"--printer-ip", "192.0.2.1", "--access-code", "12345678", "12345678"},
+                Map.of(), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("Unmatched argument"), text);
+        assertFalse(text.contains("12345678"), text);
+    }
+
+    @Test
+    void masksAreMadeOfACharacterNoSecretHolds() {
+        assertEquals("not '********'", ConfigException.withoutSecrets("not 'abcd'", "abcd", null, "ab"));
+        assertEquals("not '########'", ConfigException.withoutSecrets("not '*****'", "*****"));
+        assertEquals("x  y", ConfigException.withoutSecrets("x *#~? y", "*#~?"), "a secret holding every mask is cut out");
+        assertEquals("", ConfigException.withoutSecrets("*#*#~?~?", "*#~?"), "and what its cutting joins is cut again");
+    }
+
     @Test
     void unknownOptionIsOneLine() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
