@@ -2,6 +2,7 @@ package com.pandaproxy.rtsp;
 
 import com.pandaproxy.net.AuthThrottle;
 import com.pandaproxy.net.Secret;
+import com.pandaproxy.net.Transports;
 import com.pandaproxy.printer.CameraType;
 import com.pandaproxy.printer.PrinterAddress;
 import com.pandaproxy.printer.ProxyContext;
@@ -13,15 +14,14 @@ import com.pandaproxy.tls.ServerCertificate;
 import com.pandaproxy.tls.Tls;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** The proxy (two event loops, the product's TLS engine) in front of a simulated printer, for interop tests. */
+/** The proxy (two event loops on the product's transport, its TLS engine) in front of a simulated printer, for interop tests. */
 final class ProxiedPrinter implements AutoCloseable {
     final RtspSimulator printer;
     final StatusBoard status = new StatusBoard(CameraType.RTSP);
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, Transports.ioHandlerFactory());
     private RtspProxy proxy;
 
     private ProxiedPrinter(RtspSimulator printer) {

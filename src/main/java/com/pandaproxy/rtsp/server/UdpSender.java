@@ -3,6 +3,7 @@ package com.pandaproxy.rtsp.server;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -179,18 +180,29 @@ final class UdpSender {
             batch.forEach(ReferenceCountUtil::release);
             return;
         }
-        int last = batch.size() - 1;
+        List<DatagramPacket> out = UdpSegments.usable(channel) ? UdpSegments.join(batch) : batch;
+        int last = out.size() - 1;
         long bytes = 0;
         for (int i = 0; i < last; i++) {
-            bytes += batch.get(i).content().readableBytes();
-            channel.write(batch.get(i), channel.voidPromise());
+            bytes += out.get(i).content().readableBytes();
+            write(out.get(i), channel.voidPromise());
         }
-        long batchBytes = bytes + batch.get(last).content().readableBytes();
+        long batchBytes = bytes + out.get(last).content().readableBytes();
         inFlightBytes += batchBytes;
         ChannelPromise done = channel.newPromise();
         done.addListener(f -> inFlightBytes -= batchBytes);
-        channel.write(batch.get(last), done);
+        write(out.get(last), done);
         flush.run();
+    }
+
+    private void write(DatagramPacket datagram, ChannelPromise promise) {
+        if (datagram instanceof SegmentedDatagramPacket) {
+            ChannelPromise sent = promise.isVoid() ? channel.newPromise() : promise;
+            sent.addListener(UdpSegments::refusedOnce);
+            channel.write(datagram, sent);
+        } else {
+            channel.write(datagram, promise);
+        }
     }
 
     /** Drops what is still queued (the viewer left). */
