@@ -130,8 +130,13 @@ public final class RtspFramer extends ByteToMessageDecoder {
                 return false;
             }
         }
-        // no whitespace before the colon (RFC 7230 §3.2.4), as Netty's decoder behind us expects
-        return in.getByte(from + CONTENT_LENGTH.length) == ':';
+        // Netty's decoder behind us takes whitespace before the colon in an answer (and refuses the
+        // header name in a request): framed the same way, or the two would disagree on the body
+        int i = from + CONTENT_LENGTH.length;
+        while (i < to && (in.getByte(i) == ' ' || in.getByte(i) == '\t')) {
+            i++;
+        }
+        return i < to && in.getByte(i) == ':';
     }
 
     private int parseContentLength(ByteBuf in, int from, int to) {
