@@ -20,6 +20,7 @@ public final class RtspFramer extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
 
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final int maxHeaderBytes;
     private final int maxHeaders;
@@ -110,33 +111,37 @@ public final class RtspFramer extends ByteToMessageDecoder {
             if (++lines > maxHeaders + 1) {
                 throw new TooLongFrameException("more than " + maxHeaders + " RTSP headers");
             }
-            if (lines > 1 && isContentLength(in, lineStart, lineEnd)) {
+            if (lines > 1 && isHeader(in, lineStart, lineEnd, CONTENT_LENGTH)) {
                 contentLength = parseContentLength(in, lineStart + CONTENT_LENGTH.length, lineEnd);
+            } else if (lines > 1 && isHeader(in, lineStart, lineEnd, TRANSFER_ENCODING)) {
+                // RTSP has no chunked bodies; Netty's decoder would read the next frames as chunks
+                throw new CorruptedFrameException("Transfer-Encoding in an RTSP message");
             }
             lineStart = nl + 1;
         }
     }
 
-    private static boolean isContentLength(ByteBuf in, int from, int to) {
-        if (to - from <= CONTENT_LENGTH.length) {
+    /**
+     * Whether the header line is named {@code name}, read as Netty's decoder behind us reads an
+     * answer's header: the name ends at the first colon, space or tab, and the value follows the
+     * first colon. (A request's name with whitespace in it is refused there either way.) Read
+     * the same way, or the two would disagree on where a message ends.
+     */
+    private static boolean isHeader(ByteBuf in, int from, int to, byte[] name) {
+        if (to - from <= name.length || in.indexOf(from, to, (byte) ':') < 0) {
             return false;
         }
-        for (int i = 0; i < CONTENT_LENGTH.length; i++) {
+        for (int i = 0; i < name.length; i++) {
             int c = in.getByte(from + i);
             if (c >= 'A' && c <= 'Z') {
                 c += 'a' - 'A';
             }
-            if (c != CONTENT_LENGTH[i]) {
+            if (c != name[i]) {
                 return false;
             }
         }
-        // Netty's decoder behind us takes whitespace before the colon in an answer (and refuses the
-        // header name in a request): framed the same way, or the two would disagree on the body
-        int i = from + CONTENT_LENGTH.length;
-        while (i < to && (in.getByte(i) == ' ' || in.getByte(i) == '\t')) {
-            i++;
-        }
-        return i < to && in.getByte(i) == ':';
+        byte after = in.getByte(from + name.length);
+        return after == ':' || after == ' ' || after == '\t';
     }
 
     private int parseContentLength(ByteBuf in, int from, int to) {

@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -27,6 +28,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RtspFramerTest {
     private static final String DESCRIBE = "DESCRIBE rtsp://10.0.0.2:322/streaming/live/1 RTSP/1.0\r\n"
@@ -129,14 +132,16 @@ class RtspFramerTest {
     }
 
     /**
-     * Netty's decoder takes an answer's "Content-Length :5" (whitespace before the colon); the framer
-     * frames it the same way, or the decoder would take the next frame as the body (RtspFuzzTest).
+     * Netty's decoder reads an answer's header name up to the first colon or whitespace, its value
+     * after the first colon ("Content-Length :5" is 5); the framer frames the body the same way, or
+     * the decoder would take the next frame as the body (RtspFuzzTest).
      */
-    @Test
-    void anAnswersContentLengthWithSpaceBeforeTheColonFramesItsBody() {
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Length \t: 5", "Content-Length\t\u0000x: 5"})
+    void anAnswersContentLengthIsReadAsNettyReadsIt(String header) {
         EmbeddedChannel ch = channel();
         byte[] frame = {'$', 0, 0, 1, 9};
-        byte[] resp = RESPONSE.replace("Content-Length: 5", "Content-Length \t: 5").getBytes(StandardCharsets.US_ASCII);
+        byte[] resp = RESPONSE.replace("Content-Length: 5", header).getBytes(StandardCharsets.US_ASCII);
         ch.writeInbound(Unpooled.wrappedBuffer(resp), Unpooled.wrappedBuffer(frame));
         List<Object> msgs = drain(ch);
         assertEquals(2, msgs.size(), msgs.toString());
@@ -145,6 +150,15 @@ class RtspFramerTest {
         assertInstanceOf(InterleavedFrame.class, msgs.get(1));
         msgs.forEach(ReferenceCountUtil::release);
         assertFalse(ch.finish(), "nothing left half-aggregated");
+    }
+
+    /** RTSP has no chunked bodies: Netty's decoder would take the frames after it as chunks. */
+    @Test
+    void transferEncodingIsRefused() {
+        EmbeddedChannel ch = channel();
+        byte[] resp = RESPONSE.replace("Content-Length: 5", "Transfer-Encoding: chunked").getBytes(StandardCharsets.US_ASCII);
+        assertThrows(CorruptedFrameException.class, () -> ch.writeInbound(Unpooled.wrappedBuffer(resp)));
+        ch.finishAndReleaseAll();
     }
 
     @Test
